@@ -1,0 +1,2 @@
+pub mod limit_ranger;
+pub mod pod_security;

@@ -1,0 +1,337 @@
+//! Admission of a pod by the virtual API server, in the order kube-apiserver runs its
+//! plugins (Kubernetes 1.37): LimitRanger, ServiceAccount, Priority,
+//! DefaultTolerationSeconds (mutating), then PodSecurity (validating). The host side runs its
+//! own chain (the `admit` stage); this is what happens before vcluster sees the pod.
+
+use super::apiserver::{NamespaceState, implicit, stamp};
+use crate::admit::{limit_ranger, pod_security};
+use crate::cluster::{Cluster, is_live};
+use crate::path::FieldPath;
+use crate::report::{Finding, Severity, Stage};
+use crate::rules;
+use crate::value::ValueExt;
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The pod's service-account token mount (ServiceAccount admission).
+pub const SERVICE_ACCOUNT_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// Who asked for the pod: the controller that records `FailedCreate`, if any.
+#[derive(Clone, Copy)]
+pub(crate) struct Requester {
+    pub controller: usize,
+}
+
+/// Runs the admission chain on pod `id`. `Err` carries the API error text; the pod is then
+/// not stored.
+pub(crate) fn admit_pod(
+    cluster: &mut Cluster,
+    namespaces: &mut NamespaceState,
+    id: usize,
+    requester: Option<Requester>,
+) -> Result<(), String> {
+    let namespace = cluster.objects[id].namespace.clone().unwrap_or_else(|| "default".into());
+    // Errors from mutating admission name the pod as requested (a generateName prefix for
+    // controller pods); validating admission sees the final name.
+    let requested_name = cluster.objects[id]
+        .object
+        .str_at("/metadata/generateName")
+        .map(String::from)
+        .unwrap_or_else(|| cluster.objects[id].name.clone());
+    let name = cluster.objects[id].name.clone();
+
+    let limit_ranges: Vec<Value> = cluster
+        .objects
+        .iter()
+        .filter(|o| {
+            o.kind == "LimitRange"
+                && o.namespace.as_deref() == Some(&namespace)
+                && is_live(&o.disposition)
+                && o.id != id
+        })
+        .map(|o| o.object.clone())
+        .collect();
+    let refs: Vec<&Value> = limit_ranges.iter().collect();
+    limit_ranger::apply_defaults(&refs, &mut cluster.objects[id].object);
+
+    service_account(cluster, namespaces, id, &namespace, &requested_name, requester);
+    priority(cluster, id, &requested_name, requester)?;
+    default_toleration_seconds(&mut cluster.objects[id].object);
+    pod_security_admission(cluster, namespaces, id, &namespace, &name, requester)?;
+
+    let qos = qos_class(&cluster.objects[id].object);
+    let pod = &mut cluster.objects[id].object;
+    pod.set_at("/status/phase", json!("Pending"));
+    pod.set_at("/status/qosClass", json!(qos));
+    Ok(())
+}
+
+/// Records an admission failure where the user sees it: on the controller as a
+/// `FailedCreate` event text, or as the API error of a pasted pod.
+fn report(
+    cluster: &mut Cluster,
+    id: usize,
+    requester: Option<Requester>,
+    rule: &'static str,
+    severity: Severity,
+    message: &str,
+    field: &str,
+) -> Finding {
+    let target = requester.map_or(id, |r| r.controller);
+    let text = if requester.is_some() { format!("Error creating: {message}") } else { message.to_string() };
+    let mut finding = Finding::new(rule, severity, Stage::VirtualApiServer, text).on(target);
+    let path = FieldPath::parse(field);
+    if let Some(span) = cluster.span_of(id, &path) {
+        finding = finding.at(span);
+    }
+    finding.field(path)
+}
+
+/// ServiceAccount admission: default SA name, existence, the projected token volume.
+fn service_account(
+    cluster: &mut Cluster,
+    namespaces: &mut NamespaceState,
+    id: usize,
+    namespace: &str,
+    pod_name: &str,
+    requester: Option<Requester>,
+) {
+    let pod = &mut cluster.objects[id].object;
+    if pod.str_at("/metadata/annotations/kubernetes.io~1config.mirror").is_some() {
+        return;
+    }
+    let account = pod.str_at("/spec/serviceAccountName").filter(|s| !s.is_empty()).unwrap_or("default").to_string();
+    pod.set_at("/spec/serviceAccountName", json!(account));
+    let sa_id = match cluster.find("ServiceAccount", Some(namespace), &account) {
+        Some(sa) => sa,
+        None if account == "default" => {
+            // The service-account controller creates `default` in every namespace.
+            let sa = implicit(
+                cluster,
+                "ServiceAccount",
+                namespace,
+                "default",
+                "created in every namespace by the service-account controller",
+                json!({}),
+            );
+            stamp(cluster, sa);
+            sa
+        }
+        None => {
+            let message = format!(
+                "pods \"{pod_name}\" is forbidden: error looking up service account {namespace}/{account}: serviceaccount \"{account}\" not found"
+            );
+            let finding = report(cluster, id, requester, rules::SERVICE_ACCOUNT_NOT_FOUND, Severity::Warning, &message, "spec.serviceAccountName")
+                .explain(format!(
+                    "The ServiceAccount admission plugin refuses pods whose ServiceAccount does not exist, so no pod is created. Hostside assumed ServiceAccount {account} exists to show what would happen next."
+                ))
+                .fix(format!("Add a ServiceAccount named {account} in namespace {namespace} to the input."));
+            cluster.finding(finding);
+            let sa = implicit(
+                cluster,
+                "ServiceAccount",
+                namespace,
+                &account,
+                "not in the input; assumed to exist so the rest can be simulated",
+                json!({}),
+            );
+            stamp(cluster, sa);
+            let _ = namespaces.object(namespace);
+            sa
+        }
+    };
+    let sa = cluster.objects[sa_id].object.clone();
+    let pod = &mut cluster.objects[id].object;
+    let pod_automount = pod.bool_at("/spec/automountServiceAccountToken");
+    let sa_automount = sa.bool_at("/automountServiceAccountToken");
+    if pod.array_at("/spec/imagePullSecrets").is_empty()
+        && let Some(secrets) = sa.get("imagePullSecrets").filter(|s| s.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        pod.set_at("/spec/imagePullSecrets", secrets.clone());
+    }
+    if pod_automount == Some(false) || (pod_automount.is_none() && sa_automount == Some(false)) {
+        return;
+    }
+    let volume_name = format!(
+        "kube-api-access-{}",
+        cluster.placeholders.name_suffix(&format!("kube-api-access/{namespace}/{}", cluster.objects[id].name))
+    );
+    let pod = &mut cluster.objects[id].object;
+    pod.array_mut_at("/spec/volumes").push(json!({
+        "name": volume_name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+            ],
+        },
+    }));
+    for list in ["initContainers", "containers"] {
+        if let Some(Value::Array(containers)) = pod.pointer_mut(&format!("/spec/{list}")) {
+            for container in containers {
+                let mounted = container
+                    .array_at("/volumeMounts")
+                    .iter()
+                    .any(|m| m.str_at("/mountPath") == Some(SERVICE_ACCOUNT_MOUNT_PATH));
+                if !mounted {
+                    container.array_mut_at("/volumeMounts").push(json!({
+                        "name": volume_name,
+                        "readOnly": true,
+                        "mountPath": SERVICE_ACCOUNT_MOUNT_PATH,
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Built-in priority classes every cluster has.
+const SYSTEM_PRIORITY_CLASSES: &[(&str, i64)] =
+    &[("system-node-critical", 2_000_001_000), ("system-cluster-critical", 2_000_000_000)];
+
+/// Priority admission: `priority` and `preemptionPolicy` from the PriorityClass.
+fn priority(cluster: &mut Cluster, id: usize, pod_name: &str, requester: Option<Requester>) -> Result<(), String> {
+    let class_name = cluster.objects[id].object.str_at("/spec/priorityClassName").unwrap_or_default().to_string();
+    let classes: Vec<&Value> = cluster
+        .objects
+        .iter()
+        .filter(|o| o.kind == "PriorityClass" && is_live(&o.disposition))
+        .map(|o| &o.object)
+        .collect();
+    let (value, policy) = if class_name.is_empty() {
+        match classes.iter().find(|c| c.bool_at("/globalDefault") == Some(true)) {
+            Some(default) => (
+                default.i64_at("/value").unwrap_or(0),
+                default.str_at("/preemptionPolicy").unwrap_or("PreemptLowerPriority").to_string(),
+            ),
+            None => (0, "PreemptLowerPriority".to_string()),
+        }
+    } else if let Some((_, value)) = SYSTEM_PRIORITY_CLASSES.iter().find(|(n, _)| *n == class_name) {
+        (*value, "PreemptLowerPriority".to_string())
+    } else if let Some(class) = classes.iter().find(|c| c.str_at("/metadata/name") == Some(&class_name)) {
+        (
+            class.i64_at("/value").unwrap_or(0),
+            class.str_at("/preemptionPolicy").unwrap_or("PreemptLowerPriority").to_string(),
+        )
+    } else {
+        let message = format!("pods \"{pod_name}\" is forbidden: no PriorityClass with name {class_name} was found");
+        let finding =
+            report(cluster, id, requester, rules::INVALID_OBJECT, Severity::Error, &message, "spec.priorityClassName")
+                .fix(format!("Add the PriorityClass {class_name} to the input, or remove priorityClassName."));
+        cluster.finding(finding);
+        return Err(message);
+    };
+    let pod = &mut cluster.objects[id].object;
+    pod.set_at("/spec/priority", json!(value));
+    pod.default_at("/spec/preemptionPolicy", json!(policy));
+    Ok(())
+}
+
+/// DefaultTolerationSeconds: tolerate not-ready/unreachable nodes for 300 s unless the pod
+/// already tolerates those taints.
+fn default_toleration_seconds(pod: &mut Value) {
+    let tolerations = pod.array_at("/spec/tolerations").to_vec();
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let tolerated = tolerations.iter().any(|t| {
+            let effect_ok = t.str_at("/effect").is_none_or(|e| e.is_empty() || e == "NoExecute");
+            let key_ok = match t.str_at("/key").unwrap_or_default() {
+                "" => t.str_at("/operator") == Some("Exists"),
+                k => k == key,
+            };
+            effect_ok && key_ok
+        });
+        if !tolerated {
+            pod.array_mut_at("/spec/tolerations")
+                .push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+        }
+    }
+}
+
+/// Pod Security admission with the virtual namespace's labels (pasted, or set by vcluster's
+/// PSS controller). Enforce refuses the pod; warn shows a warning to the client.
+fn pod_security_admission(
+    cluster: &mut Cluster,
+    namespaces: &NamespaceState,
+    id: usize,
+    namespace: &str,
+    pod_name: &str,
+    requester: Option<Requester>,
+) -> Result<(), String> {
+    let Some(ns_id) = namespaces.object(namespace) else { return Ok(()) };
+    let labels: BTreeMap<String, String> = cluster.objects[ns_id]
+        .object
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+        .unwrap_or_default();
+    if !labels.keys().any(|k| k.starts_with("pod-security.kubernetes.io/")) {
+        return Ok(());
+    }
+    let (policy, _) = pod_security::namespace_policy(&labels, &pod_security::NamespacePolicy::default());
+    let Ok(pod) = serde_json::from_value::<Pod>(cluster.objects[id].object.clone()) else { return Ok(()) };
+    let (Some(metadata), Some(spec)) = (Some(pod.metadata), pod.spec) else { return Ok(()) };
+    let build = pod_security::Build::for_kubernetes_minor(cluster.version.kubernetes_minor());
+    let enforce = pod_security::evaluate(&policy.enforce, build, &metadata, &spec);
+    if !enforce.is_empty() {
+        let message = pod_security::forbidden_message(pod_name, &policy.enforce, &enforce);
+        let finding = report(cluster, id, requester, rules::POD_SECURITY_VIRTUAL, Severity::Error, &message, "spec")
+            .explain(format!(
+                "Namespace {namespace} of the virtual cluster enforces Pod Security {}.",
+                policy.enforce.label()
+            ));
+        cluster.finding(finding);
+        return Err(message);
+    }
+    let warn = pod_security::evaluate(&policy.warn, build, &metadata, &spec);
+    if !warn.is_empty() && requester.is_none() {
+        let message = format!("Warning: {}", pod_security::warning_message(&policy.warn, &warn));
+        let mut finding =
+            Finding::new(rules::POD_SECURITY_VIRTUAL, Severity::Warning, Stage::VirtualApiServer, message).on(id);
+        if let Some(span) = cluster.span_of(id, &FieldPath::parse("spec")) {
+            finding = finding.at(span);
+        }
+        cluster.finding(finding);
+    }
+    Ok(())
+}
+
+/// `GetPodQOS`: Guaranteed when every container limits cpu and memory with requests equal to
+/// limits, BestEffort when none requests or limits either, Burstable otherwise.
+pub fn qos_class(pod: &Value) -> &'static str {
+    let containers: Vec<&Value> =
+        ["initContainers", "containers"].iter().flat_map(|l| pod.array_at(&format!("/spec/{l}"))).collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for container in containers {
+        for resource in ["cpu", "memory"] {
+            let request = container.pointer(&format!("/resources/requests/{resource}")).map(quantity_text);
+            let limit = container.pointer(&format!("/resources/limits/{resource}")).map(quantity_text);
+            let nonzero = |q: &Option<String>| {
+                q.as_deref().is_some_and(|q| {
+                    q.trim_start_matches(['0', '.']).chars().next().is_some_and(|c| c.is_ascii_digit())
+                })
+            };
+            any |= nonzero(&request) || nonzero(&limit);
+            if limit.is_none() || request.as_ref().is_some_and(|r| Some(r) != limit.as_ref()) {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+fn quantity_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,154 @@
+//! The one helper every data-driven test goes through: a case file in, a readable digest of
+//! the report out (snapshotted with insta), with the case's own expectations asserted.
+//!
+//! A case file is YAML. Its first document may be a header:
+//!
+//! ```yaml
+//! hostside:
+//!   vclusterVersion: "0.19"        # any engine option, camelCase
+//!   hostNamespace: test
+//!   expect:
+//!   - hostObject: Pod test/testpod-x-testns-x-vcluster
+//!     fields: {/spec/automountServiceAccountToken: false}
+//!     absent: [/spec/priorityClassName]
+//!   - noHostObject: Pod test/x
+//!   - finding: "substring of a finding message"
+//!   - event: "substring of an event message"
+//! ---
+//! # the manifests
+//! ```
+//! The header's lines are blanked (not removed) so findings keep the file's line numbers.
+
+mod digest;
+pub mod hostile;
+
+use hostside_engine::report::Report;
+use hostside_engine::settings::Options;
+use hostside_engine::source::Source;
+use hostside_engine::{Input, check};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use digest::digest;
+
+#[derive(Deserialize, Default)]
+struct Header {
+    hostside: HeaderBody,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct HeaderBody {
+    #[serde(flatten)]
+    options: serde_json::Map<String, Value>,
+    #[serde(default)]
+    expect: Vec<Expectation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Expectation {
+    host_object: Option<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    absent: Vec<String>,
+    no_host_object: Option<String>,
+    finding: Option<String>,
+    event: Option<String>,
+}
+
+/// Runs a case file with its header's options (defaults otherwise) and returns the digest.
+pub fn run_case(path: &Path) -> String {
+    run_file(path, Options::default())
+}
+
+/// Runs a case file starting from `options`; a header overrides them.
+pub fn run_file(path: &Path, options: Options) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut source = Source::from_bytes(name, &bytes);
+    let (header, blanked) = split_header(&source.text);
+    source.text = blanked;
+    let mut merged = serde_json::to_value(&options).expect("options serialise");
+    for (key, value) in header.hostside.options {
+        merged[key] = value;
+    }
+    let options: Options =
+        serde_json::from_value(merged).unwrap_or_else(|e| panic!("{}: bad header options: {e}", path.display()));
+    let input = Input { sources: vec![source.clone()], options };
+    let report = check(&input);
+    for expectation in &header.hostside.expect {
+        verify(&report, expectation, path);
+    }
+    let mut sources = vec![source];
+    if let Some(config) = &input.options.vcluster_config {
+        sources.push(Source::new("vcluster.yaml", config.clone()));
+    }
+    digest(&report, &sources)
+}
+
+fn split_header(text: &str) -> (Header, String) {
+    if !text.trim_start().starts_with("hostside:") {
+        return (Header::default(), text.to_string());
+    }
+    let end = text.find("\n---").map_or(text.len(), |i| i + 1);
+    let header: Header = serde_yaml::from_str(&text[..end]).expect("case header is valid YAML");
+    let blank: String = text[..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+    (header, format!("{blank}{}", &text[end..]))
+}
+
+fn find_host<'a>(report: &'a Report, spec: &str) -> Option<&'a Value> {
+    let (kind, rest) = spec.split_once(' ').unwrap_or((spec, ""));
+    let (namespace, name) = match rest.split_once('/') {
+        Some((ns, name)) => (Some(ns), name),
+        None => (None, rest),
+    };
+    report
+        .host_objects
+        .iter()
+        .find(|h| h.kind == kind && h.name == name && h.namespace.as_deref() == namespace)
+        .map(|h| &h.object)
+}
+
+fn verify(report: &Report, expectation: &Expectation, path: &Path) {
+    let at = path.display();
+    if let Some(spec) = &expectation.host_object {
+        let Some(object) = find_host(report, spec) else {
+            let names: Vec<String> = report
+                .host_objects
+                .iter()
+                .map(|h| format!("{} {}/{}", h.kind, h.namespace.as_deref().unwrap_or(""), h.name))
+                .collect();
+            panic!("{at}: no host object {spec}; host objects are {names:?}");
+        };
+        for (pointer, expected) in &expectation.fields {
+            let actual = object.pointer(pointer);
+            assert_eq!(actual, Some(expected), "{at}: {spec} field {pointer}");
+        }
+        for pointer in &expectation.absent {
+            assert!(
+                object.pointer(pointer).is_none(),
+                "{at}: {spec} must not have {pointer}, has {:?}",
+                object.pointer(pointer)
+            );
+        }
+    }
+    if let Some(spec) = &expectation.no_host_object {
+        assert!(find_host(report, spec).is_none(), "{at}: host object {spec} must not exist");
+    }
+    if let Some(text) = &expectation.finding {
+        assert!(
+            report.findings.iter().any(|f| f.message.contains(text.as_str())),
+            "{at}: no finding contains {text:?}"
+        );
+    }
+    if let Some(text) = &expectation.event {
+        assert!(
+            report.objects.iter().flat_map(|o| &o.events).any(|e| e.message.contains(text.as_str())),
+            "{at}: no event contains {text:?}"
+        );
+    }
+}
