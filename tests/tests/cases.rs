@@ -6,7 +6,7 @@ use hostside_tests::{run_case, run_file};
 /// Spec-derived cases (`tests/cases/**`), each with its own header and expectations.
 #[test]
 fn cases() {
-    insta::glob!("../cases", "**/*.yaml", |path| {
+    insta::glob!("../cases", "**/*.{yaml,json}", |path| {
         insta::assert_snapshot!(run_case(path));
     });
 }

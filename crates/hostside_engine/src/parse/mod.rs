@@ -77,9 +77,14 @@ pub(crate) fn parse_sources(sources: &[Source], line_indexes: &[LineIndex]) -> P
                     } else {
                         format!("error converting YAML to JSON: yaml: line {line}: {}", error.message)
                     };
-                    parsed
-                        .findings
-                        .push(Finding::new(rules::YAML_SYNTAX, Severity::Error, Stage::Parse, message).at(error.span));
+                    let finding = Finding::new(rules::YAML_SYNTAX, Severity::Error, Stage::Parse, message)
+                        .at(error.span)
+                        .explain(format!(
+                            "in document {} of {}; the other documents are still checked",
+                            document.index + 1,
+                            source.name
+                        ));
+                    parsed.findings.push(finding);
                     continue;
                 }
             };

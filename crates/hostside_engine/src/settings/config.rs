@@ -172,8 +172,12 @@ impl VclusterConfig {
             enforce_tolerations: Vec::new(),
             use_secrets_for_sa_tokens: false,
             rewrite_hosts: true,
-            rewrite_hosts_image: if version.at_least(20) {
+            // §3.10: v0.27+ renders registry/repository:tag with registry mirror.gcr.io;
+            // v0.20–v0.26 used `library/alpine:3.20`; v0.19 `library/alpine:3.13.1`.
+            rewrite_hosts_image: if version.at_least(27) {
                 "mirror.gcr.io/library/alpine:3.20".into()
+            } else if version.at_least(20) {
+                "library/alpine:3.20".into()
             } else {
                 "library/alpine:3.13.1".into()
             },
