@@ -31,3 +31,28 @@ fn corpus() {
         insta::assert_snapshot!(run_case(path));
     });
 }
+
+/// Every snapshot belongs to an input that still exists (no stale snapshots survive a rename).
+#[test]
+fn snapshots_have_their_inputs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("snapshot folder") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("snapshot text");
+        let name = path.file_name().unwrap().to_string_lossy().trim_end_matches(".snap").to_string();
+        // insta records inputs inside the workspace; the shared folders are named by the test.
+        let input = match text.lines().find_map(|l| l.strip_prefix("input_file: ")) {
+            Some(input) => input.to_string(),
+            None => match name.split_once('@') {
+                Some(("cases__scenarios", file)) => format!("../shared/scenarios/{file}"),
+                Some(("cases__corpus", file)) => format!("../shared/corpus/real/{file}"),
+                _ => panic!("{} names no input", path.display()),
+            },
+        };
+        assert!(root.join(&input).exists(), "{} is stale: its input {input} is gone", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} snapshots");
+}

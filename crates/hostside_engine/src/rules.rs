@@ -47,6 +47,10 @@ rules! {
         "kubectl apply of a stream (later documents update earlier ones)";
     INVALID_OBJECT = "virtual/invalid", "The virtual API server's validation refuses the object.",
         "Kubernetes API validation (1.37)";
+    LIMIT_RANGE = "virtual/limit-range", "A LimitRange of the virtual namespace refuses the pod's resources.",
+        "LimitRanger admission (Kubernetes 1.37)";
+    RESOURCE_QUOTA = "virtual/resource-quota", "A ResourceQuota of the virtual namespace refuses the object.",
+        "ResourceQuota admission (Kubernetes 1.37)";
     POD_SECURITY_VIRTUAL = "virtual/pod-security", "Pod Security admission inside the virtual cluster refuses the pod (namespace labels).",
         "Pod Security Admission (see admit::pod_security for versions)";
     SYNC_POD_SECURITY = "sync/pod-security-standard", "vcluster's own Pod Security Standard check refuses to sync the pod.",

@@ -4,7 +4,7 @@
 //! own chain (the `admit` stage); this is what happens before vcluster sees the pod.
 
 use super::apiserver::{NamespaceState, implicit, stamp};
-use crate::admit::{limit_ranger, pod_security};
+use crate::admit::{limit_ranger, pod_security, resource_quota};
 use crate::cluster::{Cluster, is_live};
 use crate::path::FieldPath;
 use crate::report::{Finding, Severity, Stage};
@@ -58,7 +58,25 @@ pub(crate) fn admit_pod(
     service_account(cluster, namespaces, id, &namespace, &requested_name, requester);
     priority(cluster, id, &requested_name, requester)?;
     default_toleration_seconds(&mut cluster.objects[id].object);
+
+    // API validation, after mutation: a request above its (maybe defaulted) limit.
+    let errors = limit_ranger::validate_requests_within_limits(&cluster.objects[id].object);
+    if !errors.is_empty() {
+        let message = limit_ranger::invalid_message("Pod", &name, &errors);
+        let finding = report(cluster, id, requester, rules::INVALID_OBJECT, Severity::Error, &message, "spec");
+        cluster.finding(finding);
+        return Err(message);
+    }
+    if let Err(detail) = limit_ranger::validate_pod(&refs, &cluster.objects[id].object) {
+        let message = format!("pods \"{name}\" is forbidden: {detail}");
+        let finding = report(cluster, id, requester, rules::LIMIT_RANGE, Severity::Error, &message, "spec").explain(
+            format!("A LimitRange in namespace {namespace} of the virtual cluster bounds each container's resources."),
+        );
+        cluster.finding(finding);
+        return Err(message);
+    }
     pod_security_admission(cluster, namespaces, id, &namespace, &name, requester)?;
+    admit_quota(cluster, id, requester)?;
 
     let qos = qos_class(&cluster.objects[id].object);
     let pod = &mut cluster.objects[id].object;
@@ -334,4 +352,38 @@ fn quantity_text(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// ResourceQuota admission (the last plugin): the quotas the user put in the object's
+/// namespace of the virtual cluster, with usage from what is already stored there.
+pub(crate) fn admit_quota(cluster: &mut Cluster, id: usize, requester: Option<Requester>) -> Result<(), String> {
+    let Some(namespace) = cluster.objects[id].namespace.clone() else { return Ok(()) };
+    let in_namespace =
+        |o: &&crate::report::VirtualObject| o.namespace.as_deref() == Some(&namespace) && is_live(&o.disposition);
+    let quotas: Vec<&Value> = cluster
+        .objects
+        .iter()
+        .filter(in_namespace)
+        .filter(|o| o.kind == "ResourceQuota" && o.id < id)
+        .map(|o| &o.object)
+        .collect();
+    if quotas.is_empty() {
+        return Ok(());
+    }
+    let used: Vec<&Value> =
+        cluster.objects.iter().filter(in_namespace).filter(|o| o.id < id).map(|o| &o.object).collect();
+    let object = &cluster.objects[id];
+    let result = resource_quota::admit(&quotas, &used, &object.kind, &object.object).map_err(|detail| {
+        resource_quota::forbidden_message(
+            &resource_quota::group_resource(&object.kind, &object.object),
+            &object.name,
+            &detail,
+        )
+    });
+    if let Err(message) = &result {
+        let finding = report(cluster, id, requester, rules::RESOURCE_QUOTA, Severity::Error, message, "spec")
+            .explain(format!("A ResourceQuota in namespace {namespace} of the virtual cluster caps what it may hold."));
+        cluster.finding(finding);
+    }
+    result
 }

@@ -1,7 +1,7 @@
 //! The virtual API server's part of a create: namespace lifecycle, defaulting, system
 //! metadata, and (for pods) the admission plugins. Kubernetes 1.37 behaviour.
 
-use super::{admission, defaults};
+use super::{admission, defaults, quantities};
 use crate::cluster::{CLOCK_RFC3339, Cluster, is_live};
 use crate::parse::kinds;
 use crate::path::FieldPath;
@@ -94,13 +94,45 @@ pub(crate) fn store_input(cluster: &mut Cluster, namespaces: &mut NamespaceState
         if cluster.objects[id].kind == "Service" {
             cluster.objects[id].requested = Some(cluster.objects[id].object.clone());
         }
-        stamp(cluster, id);
-        if cluster.objects[id].kind == "Pod"
-            && cluster.objects[id].class == ObjectClass::Builtin
-            && let Err(message) = admission::admit_pod(cluster, namespaces, id, None)
-        {
+        if let Err(message) = create(cluster, namespaces, id, None) {
             cluster.objects[id].disposition = Disposition::Rejected { reason: message };
         }
+    }
+}
+
+/// The API server's create path for an object already added to the cluster: quantities
+/// decoded, defaults and system metadata, then admission (pods: the whole chain; other
+/// kinds: ResourceQuota). `Err` carries the API error; the object is then not stored.
+pub(crate) fn create(
+    cluster: &mut Cluster,
+    namespaces: &mut NamespaceState,
+    id: usize,
+    requester: Option<admission::Requester>,
+) -> Result<(), String> {
+    let builtin = cluster.objects[id].class == ObjectClass::Builtin;
+    if builtin {
+        let (kind, version) = (cluster.objects[id].kind.clone(), cluster.objects[id].api_version.clone());
+        if let Err(error) = quantities::canonicalize(&kind, &mut cluster.objects[id].object) {
+            let version = kinds::split_api_version(&version).1.to_string();
+            let message = format!("{kind} in version \"{version}\" cannot be handled as a {kind}: {error}");
+            let finding =
+                Finding::new(rules::INVALID_TYPE, Severity::Error, Stage::VirtualApiServer, message.clone()).on(id);
+            let finding = match cluster.span_of(id, &FieldPath::parse("spec")) {
+                Some(span) => finding.at(span),
+                None => finding,
+            };
+            cluster.finding(finding);
+            return Err(message);
+        }
+    }
+    stamp(cluster, id);
+    if !builtin {
+        return Ok(());
+    }
+    if cluster.objects[id].kind == "Pod" {
+        admission::admit_pod(cluster, namespaces, id, requester)
+    } else {
+        admission::admit_quota(cluster, id, requester)
     }
 }
 

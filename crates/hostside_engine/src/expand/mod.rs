@@ -7,6 +7,7 @@ mod admission;
 mod apiserver;
 mod controllers;
 pub mod defaults;
+mod quantities;
 
 use crate::cluster::Cluster;
 

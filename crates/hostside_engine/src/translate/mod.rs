@@ -176,7 +176,7 @@ fn translate_builtin(cluster: &mut Cluster, ctx: &Ctx, used: &mut Used, id: usiz
 /// A kind vcluster can sync but whose switch is off: `(vcluster.yaml key, v0.19 Helm key)`.
 pub(crate) fn toggle_off(ctx: &Ctx, (key, helm_key): (&str, &str), consequence: &str) -> Disposition {
     let key = if ctx.version.uses_vcluster_yaml() || helm_key.is_empty() { key } else { helm_key };
-    Disposition::NotSynced { reason: format!("not synced: {key} is false (the default){consequence}") }
+    Disposition::NotSynced { reason: format!("{key} is false (the default){consequence}") }
 }
 
 /// Why a kind stays inside the virtual cluster (§4.1).

@@ -162,17 +162,13 @@ pub(super) fn pod_disruption_budget(cluster: &mut Cluster, ctx: &Ctx, id: usize)
 /// §4.9: secrets and pull secrets cleared, token automount off.
 pub(super) fn service_account(cluster: &mut Cluster, ctx: &Ctx, id: usize) -> Disposition {
     if !ctx.config.sync.service_accounts {
-        return Disposition::VirtualOnly {
-            reason: format!(
-                "not synced: {} is false (the default); host pods run as the workload ServiceAccount {}",
-                if ctx.version.uses_vcluster_yaml() {
-                    "sync.toHost.serviceAccounts.enabled"
-                } else {
-                    "sync.serviceaccounts.enabled"
-                },
-                ctx.config.workload_service_account
-            ),
-        };
+        let consequence =
+            format!("; host pods run as the workload ServiceAccount {}", ctx.config.workload_service_account);
+        return super::toggle_off(
+            ctx,
+            ("sync.toHost.serviceAccounts.enabled", "sync.serviceaccounts.enabled"),
+            &consequence,
+        );
     }
     let (host_name, host_ns, vns) = names(cluster, ctx, id);
     let mut host = host_object(ctx, &cluster.objects[id].object, &host_name, Some(&host_ns), Some(&vns));

@@ -11,8 +11,8 @@ mod statefulset;
 
 pub(crate) use job::generate_selector;
 
-use super::admission::{Requester, admit_pod};
-use super::apiserver::{NamespaceState, stamp};
+use super::admission::Requester;
+use super::apiserver::{NamespaceState, create};
 use crate::cluster::{Cluster, is_live};
 use crate::path::FieldPath;
 use crate::report::{Event, EventType, Locator, ObjectClass, Origin, VirtualObject};
@@ -83,10 +83,7 @@ fn create_child(
     );
     child.locator = locator;
     let id = cluster.add(child);
-    stamp(cluster, id);
-    if cluster.objects[id].kind == "Pod"
-        && let Err(message) = admit_pod(cluster, namespaces, id, Some(Requester { controller: parent }))
-    {
+    if let Err(message) = create(cluster, namespaces, id, Some(Requester { controller: parent })) {
         cluster.objects.pop();
         return Err(message);
     }
