@@ -25,6 +25,9 @@ pub fn digest(report: &Report, sources: &[Source]) -> String {
             Disposition::VirtualOnly { reason } => format!("virtual only: {reason}"),
             Disposition::NotSynced { reason } => format!("not synced: {reason}"),
             Disposition::Rejected { reason } => format!("rejected: {reason}"),
+            Disposition::RefusedByHost { syncer, error } => format!("refused by the host ({syncer}): {error}"),
+            Disposition::AppliedToHost => "applied to the host".to_string(),
+            Disposition::Present { reason } => format!("present: {reason}"),
         };
         let _ = writeln!(out, "#{} {} ({origin}) — {disposition}", object.id, object.display_name());
         for event in &object.events {
@@ -48,6 +51,19 @@ pub fn digest(report: &Report, sources: &[Source]) -> String {
             host.written_by
         );
         let _ = write!(out, "{}", hostside_engine::yaml::to_yaml(&host.object));
+        if let Some(admission) = &host.admission {
+            let _ = writeln!(out, "# admission: {}", if admission.allowed { "allowed" } else { "DENIED" });
+            for step in &admission.steps {
+                let policy = step.policy.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+                let _ = writeln!(out, "#   {:?} {}{policy}: {:?}", step.phase, step.plugin, step.verdict);
+                for change in &step.changes {
+                    let _ = writeln!(out, "#     {}: {} -> {}", change.path, change.from, change.to);
+                }
+                for message in &step.messages {
+                    let _ = writeln!(out, "#     {message}");
+                }
+            }
+        }
     }
     let _ = writeln!(out, "\n## findings");
     for finding in &report.findings {

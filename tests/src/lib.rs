@@ -11,9 +11,11 @@
 //!   - hostObject: Pod test/testpod-x-testns-x-vcluster
 //!     fields: {/spec/automountServiceAccountToken: false}
 //!     absent: [/spec/priorityClassName]
+//!     allowed: false                  # the host's admission refused it
 //!   - noHostObject: Pod test/x
 //!   - finding: "substring of a finding message"
 //!   - event: "substring of an event message"
+//!   input: ../shared/scenarios/02-fluentd-daemonset.yaml   # optional: manifests from there
 //! ---
 //! # the manifests
 //! ```
@@ -41,6 +43,8 @@ struct Header {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct HeaderBody {
+    /// Manifests from another file (relative to the workspace root) instead of this one's.
+    input: Option<String>,
     #[serde(flatten)]
     options: serde_json::Map<String, Value>,
     #[serde(default)]
@@ -51,6 +55,8 @@ struct HeaderBody {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Expectation {
     host_object: Option<String>,
+    /// With `hostObject`: whether the host's admission let it in.
+    allowed: Option<bool>,
     #[serde(default)]
     fields: BTreeMap<String, Value>,
     #[serde(default)]
@@ -72,6 +78,12 @@ pub fn run_file(path: &Path, options: Options) -> String {
     let mut source = Source::from_bytes(name, &bytes);
     let (header, blanked) = split_header(&source.text);
     source.text = blanked;
+    if let Some(input) = &header.hostside.input {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(input);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        source = Source::from_bytes(name, &bytes);
+    }
     let mut merged = serde_json::to_value(&options).expect("options serialise");
     for (key, value) in header.hostside.options {
         merged[key] = value;
@@ -100,23 +112,19 @@ fn split_header(text: &str) -> (Header, String) {
     (header, format!("{blank}{}", &text[end..]))
 }
 
-fn find_host<'a>(report: &'a Report, spec: &str) -> Option<&'a Value> {
+fn find_host<'a>(report: &'a Report, spec: &str) -> Option<&'a hostside_engine::report::HostObject> {
     let (kind, rest) = spec.split_once(' ').unwrap_or((spec, ""));
     let (namespace, name) = match rest.split_once('/') {
         Some((ns, name)) => (Some(ns), name),
         None => (None, rest),
     };
-    report
-        .host_objects
-        .iter()
-        .find(|h| h.kind == kind && h.name == name && h.namespace.as_deref() == namespace)
-        .map(|h| &h.object)
+    report.host_objects.iter().find(|h| h.kind == kind && h.name == name && h.namespace.as_deref() == namespace)
 }
 
 fn verify(report: &Report, expectation: &Expectation, path: &Path) {
     let at = path.display();
     if let Some(spec) = &expectation.host_object {
-        let Some(object) = find_host(report, spec) else {
+        let Some(host) = find_host(report, spec) else {
             let names: Vec<String> = report
                 .host_objects
                 .iter()
@@ -124,6 +132,16 @@ fn verify(report: &Report, expectation: &Expectation, path: &Path) {
                 .collect();
             panic!("{at}: no host object {spec}; host objects are {names:?}");
         };
+        if let Some(allowed) = expectation.allowed {
+            let actual = host.admission.as_ref().is_none_or(|a| a.allowed);
+            assert_eq!(
+                actual,
+                allowed,
+                "{at}: {spec} admission allowed; error: {:?}",
+                host.admission.as_ref().and_then(|a| a.error.clone())
+            );
+        }
+        let object = &host.object;
         for (pointer, expected) in &expectation.fields {
             let actual = object.pointer(pointer);
             assert_eq!(actual, Some(expected), "{at}: {spec} field {pointer}");

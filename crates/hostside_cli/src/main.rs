@@ -4,7 +4,7 @@
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hostside_engine::settings::{Options, VclusterVersion};
+use hostside_engine::settings::{Options, Target, VclusterVersion};
 use hostside_engine::source::Source;
 use hostside_engine::{Input, check};
 use std::io::{IsTerminal, Read, Write};
@@ -46,8 +46,28 @@ struct CheckArgs {
     /// Seed for the placeholders Kubernetes draws at random (name suffixes, UIDs, IPs).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Host profile: a preset (see `hostside presets`) or a HostProfile YAML file.
+    #[arg(long, value_name = "PRESET|FILE")]
+    host: Option<String>,
+    /// Override a host profile setting, e.g. `gatekeeper.enforcementAction=dryrun`,
+    /// `gatekeeper.require-networkpolicy.enforcementAction=warn`, `runtime=cri-o`,
+    /// `kubernetesVersion=1.24`. Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Objects that already exist in the host namespace (YAML), e.g. an allow-all NetworkPolicy.
+    #[arg(long, value_name = "FILE")]
+    host_objects: Option<PathBuf>,
+    /// Where the input is applied: inside the virtual cluster, or straight to the host.
+    #[arg(long, value_enum, default_value_t = TargetArg::Virtual)]
+    target: TargetArg,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Virtual,
+    Host,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -89,11 +109,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    let vcluster_config = match &args.vcluster_config {
-        Some(path) => match read_input(path) {
+    let read_text = |path: &Option<PathBuf>| -> Result<Option<String>, String> {
+        path.as_ref().map(|p| read_input(p).map(|s| s.text)).transpose()
+    };
+    let (vcluster_config, host_objects) = match (read_text(&args.vcluster_config), read_text(&args.host_objects)) {
+        (Ok(config), Ok(objects)) => (config, objects),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("hostside: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    // A preset name, or a profile file to read.
+    let host = match args.host {
+        Some(name) if hostside_engine::host::preset(&name).is_some() => Some(name),
+        Some(path) => match read_input(&PathBuf::from(&path)) {
             Ok(source) => Some(source.text),
             Err(message) => {
-                eprintln!("hostside: {message}");
+                let presets: Vec<&str> = hostside_engine::host::PRESETS.iter().map(|p| p.name).collect();
+                eprintln!(
+                    "hostside: --host {path}: not a preset ({}) nor a readable file: {message}",
+                    presets.join(", ")
+                );
                 return ExitCode::from(2);
             }
         },
@@ -108,16 +144,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
             vcluster_config,
             virtual_nodes: args.virtual_nodes,
             seed: args.seed,
-            host_kubernetes_version: None,
-            vcluster_service_ip: None,
-            dns_service_ip: None,
+            host,
+            host_overrides: args.overrides,
+            host_objects,
+            target: match args.target {
+                TargetArg::Virtual => Target::Virtual,
+                TargetArg::Host => Target::Host,
+            },
+            ..Options::default()
         },
     };
     let report = check(&input);
-    let mut all_sources = input.sources.clone();
-    if let Some(text) = &input.options.vcluster_config {
-        all_sources.push(Source::new(hostside_engine::settings::CONFIG_SOURCE_NAME, text.clone()));
-    }
+    let all_sources = hostside_engine::input_sources(&input);
     let output = match args.format {
         Format::Text => render::text(
             &report,
@@ -131,5 +169,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
     if stdout.write_all(output.as_bytes()).is_err() {
         return ExitCode::from(2);
     }
+    // Denied objects and other errors are findings: exit 1. Warnings and dry-run: exit 0.
     if report.summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

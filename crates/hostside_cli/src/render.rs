@@ -36,6 +36,9 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
             Disposition::Rejected { reason } => {
                 (paint("31", "rejected"), reason.lines().next().unwrap_or_default().to_string())
             }
+            Disposition::RefusedByHost { syncer, .. } => (paint("31;1", "refused"), format!("by the host ({syncer})")),
+            Disposition::AppliedToHost => (paint("32", "applied"), "to the host".to_string()),
+            Disposition::Present { reason } => (paint("36", "present"), reason.clone()),
         };
         let _ = writeln!(out, "{tag:>12}  {}  {}", object.display_name(), paint("2", &detail));
         for &host in &object.host_objects {

@@ -1,13 +1,15 @@
 //! The state every stage reads and extends: the virtual cluster's objects, what vcluster
 //! writes to the host, and the findings so far.
 
+use crate::admit::host::HostEnv;
 use crate::parse::CustomKind;
 use crate::path::{FieldPath, Segment};
 use crate::placeholders::Placeholders;
-use crate::report::{Disposition, Finding, HostObject, HostObjectId, ObjectId, VirtualObject};
+use crate::report::{Admission, Disposition, Finding, HostObject, HostObjectId, ObjectId, VirtualObject};
 use crate::settings::{Options, VclusterConfig, VclusterVersion};
 use crate::source::Span;
 use crate::yaml::Node;
+use std::collections::BTreeMap;
 
 /// The fixed "now" of every run (creation timestamps, CronJob schedule times): the engine
 /// has no clock, so runs are reproducible.
@@ -25,9 +27,35 @@ pub(crate) struct Cluster {
     pub objects: Vec<VirtualObject>,
     pub host_objects: Vec<HostObject>,
     pub findings: Vec<Finding>,
+    /// The host's admission, when a host profile is given.
+    pub host: Option<HostEnv>,
+    /// Host mode: what the host's admission said about each object applied to it.
+    pub admissions: BTreeMap<ObjectId, Admission>,
 }
 
 impl Cluster {
+    /// The input is applied straight to the host (no vcluster in between).
+    pub fn host_mode(&self) -> bool {
+        self.options.target == crate::settings::Target::Host
+    }
+
+    /// The objects the host holds before `before` is created: the profile's, and what was
+    /// stored earlier in this run (host mode).
+    pub fn host_existing(&self, before: ObjectId) -> Vec<serde_json::Value> {
+        let mut existing = self.host.as_ref().map(|h| h.profile.objects.clone()).unwrap_or_default();
+        existing.extend(
+            self.objects
+                .iter()
+                .filter(|o| {
+                    o.id < before
+                        && is_live(&o.disposition)
+                        && !matches!(o.origin, crate::report::Origin::Implicit { .. })
+                })
+                .map(|o| o.object.clone()),
+        );
+        existing
+    }
+
     pub fn vcluster(&self) -> &str {
         &self.options.vcluster_name
     }

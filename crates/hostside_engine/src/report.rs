@@ -38,6 +38,10 @@ pub struct ReportSettings {
     pub multi_namespace: bool,
     pub virtual_nodes: u32,
     pub seed: u64,
+    /// The host profile admission was simulated with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_profile: Option<String>,
+    pub target: crate::settings::Target,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -161,6 +165,12 @@ pub enum Disposition {
     NotSynced { reason: String },
     /// The virtual API server refuses to store the object.
     Rejected { reason: String },
+    /// vcluster tried to create its host object and the host refused it (SyncError).
+    RefusedByHost { syncer: String, error: String },
+    /// Applied to the host directly (host mode): the object is its own host object.
+    AppliedToHost,
+    /// Not part of the input: the cluster has it anyway (host mode's namespace, ServiceAccount…).
+    Present { reason: String },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -178,8 +188,72 @@ pub struct HostObject {
     pub written_by: String,
     /// The object exactly as vcluster sends it to the host API server.
     pub object: Value,
+    /// What the host's admission chain did with it (absent without a host profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
     #[serde(skip)]
     pub(crate) path_map: PathMap,
+}
+
+/// The host API server's answer for one object.
+#[derive(Clone, Debug, Serialize)]
+pub struct Admission {
+    pub allowed: bool,
+    /// The API error the client gets when refused (`pods "x" is forbidden: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Warnings returned with the response (`Warning:` lines of kubectl).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Every plugin that looked at the object, in the order the API server runs them.
+    pub steps: Vec<AdmissionStep>,
+    /// The object as stored after mutation, when a plugin changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutated: Option<Value>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AdmissionStep {
+    /// `PodSecurityPolicy`, `LimitRanger`, `PodSecurity`, `Gatekeeper`, `ResourceQuota`…
+    pub plugin: String,
+    /// The policy or object that decided (PSP name, constraint name, namespace labels…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    pub phase: AdmissionPhase,
+    pub verdict: StepVerdict,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// The plugin's own words (violation messages, warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdmissionPhase {
+    Authorization,
+    Mutating,
+    Validation,
+    Validating,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepVerdict {
+    Allowed,
+    Mutated,
+    Warned,
+    /// A `dryrun` violation or an audit annotation: recorded, nothing blocked.
+    Audited,
+    Denied,
+}
+
+/// One field a mutating plugin set: a JSON pointer, the value before (null when unset) and after.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub path: String,
+    pub from: Value,
+    pub to: Value,
 }
 
 /// How field paths of a host object map back to the virtual object (vcluster inserts an
@@ -224,6 +298,7 @@ pub enum Stage {
     VirtualApiServer,
     Controllers,
     Translate,
+    HostAdmission,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -264,6 +339,8 @@ pub struct Summary {
     pub virtual_only: usize,
     pub not_synced: usize,
     pub rejected: usize,
+    /// Host objects the host refused.
+    pub denied: usize,
     pub errors: usize,
     pub warnings: usize,
 }
@@ -295,7 +372,6 @@ impl Finding {
         self
     }
 
-    #[expect(dead_code, reason = "host admission findings (next stage) name their host object")]
     pub(crate) fn on_host(mut self, host_object: HostObjectId) -> Self {
         self.host_object = Some(host_object);
         self

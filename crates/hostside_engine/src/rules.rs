@@ -57,6 +57,22 @@ rules! {
         "vcluster policies.podSecurityStandard (v0.20+), isolation.podSecurityStandard (v0.19)";
     SYNC_UNSUPPORTED = "sync/unsupported", "The configuration asks vcluster for something its open-source syncer refuses or cannot do.",
         "vcluster v0.19–latest syncer";
+    HOST_RBAC = "host/rbac", "vcluster's host ServiceAccount may not create this kind in the host namespace.",
+        "Kubernetes RBAC authorization (forbidden wording of the API server)";
+    HOST_PSP = "host/pod-security-policy", "A PodSecurityPolicy of the host refuses or mutates the pod.",
+        "PodSecurityPolicy admission, Kubernetes 1.19-1.24 (removed in 1.25)";
+    HOST_POD_SECURITY = "host/pod-security", "Pod Security admission of the host namespace refuses, warns about or audits the pod.",
+        "Pod Security Admission, Kubernetes 1.23+ (policy versions v1.0-v1.37)";
+    HOST_GATEKEEPER = "host/gatekeeper", "A Gatekeeper constraint of the host denies, warns about or records the object.",
+        "Gatekeeper 3.3-3.x validating webhook; Compliant Kubernetes policies";
+    HOST_RESOURCE_QUOTA = "host/resource-quota", "A ResourceQuota of the host namespace refuses the object.",
+        "ResourceQuota admission (Kubernetes 1.37)";
+    HOST_LIMIT_RANGE = "host/limit-range", "A LimitRange of the host namespace refuses the pod's resources.",
+        "LimitRanger admission (Kubernetes 1.37)";
+    HOST_INVALID = "host/invalid", "The host API server's validation refuses the object.",
+        "Kubernetes API validation (1.37)";
+    HOST_PROFILE = "host/profile", "The host profile cannot be read, or an override does not apply.",
+        "Hostside host profiles (docs/host-profile.md)";
     SYNC_WARNING = "sync/warning", "vcluster syncs the object but records a SyncWarning event.",
         "vcluster pod syncer (translator.go, syncer.go)";
 }

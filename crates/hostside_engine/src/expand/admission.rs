@@ -10,7 +10,7 @@ use crate::path::FieldPath;
 use crate::report::{Finding, Severity, Stage};
 use crate::rules;
 use crate::value::ValueExt;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::PodSpec;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -40,6 +40,18 @@ pub(crate) fn admit_pod(
         .map(String::from)
         .unwrap_or_else(|| cluster.objects[id].name.clone());
     let name = cluster.objects[id].name.clone();
+
+    if cluster.host_mode() && cluster.host.is_some() {
+        // Straight to the host: the API server's own defaulting, then the host's chain.
+        service_account(cluster, namespaces, id, &namespace, &requested_name, requester);
+        default_toleration_seconds(&mut cluster.objects[id].object);
+        crate::admit::host::admit_in_host_mode(cluster, id, requester.map(|r| r.controller))?;
+        let qos = qos_class(&cluster.objects[id].object);
+        let pod = &mut cluster.objects[id].object;
+        pod.set_at("/status/phase", json!("Pending"));
+        pod.set_at("/status/qosClass", json!(qos));
+        return Ok(());
+    }
 
     let limit_ranges: Vec<Value> = cluster
         .objects
@@ -278,6 +290,33 @@ fn pod_security_admission(
     pod_name: &str,
     requester: Option<Requester>,
 ) -> Result<(), String> {
+    pod_security(cluster, namespaces, id, namespace, pod_name, requester, "")
+}
+
+/// Pod Security for workloads (pod-security.md §4.3): their pod template is checked against
+/// the warn level only; the request always succeeds, with a warning for the client.
+pub(crate) fn workload_pod_security(cluster: &mut Cluster, namespaces: &NamespaceState, id: usize) {
+    let template = match cluster.objects[id].kind.as_str() {
+        "ReplicationController" | "ReplicaSet" | "Deployment" | "StatefulSet" | "DaemonSet" | "Job" => "/spec/template",
+        "PodTemplate" => "/template",
+        "CronJob" => "/spec/jobTemplate/spec/template",
+        _ => return,
+    };
+    let Some(namespace) = cluster.objects[id].namespace.clone() else { return };
+    let name = cluster.objects[id].name.clone();
+    let _ = pod_security(cluster, namespaces, id, &namespace, &name, None, template);
+}
+
+/// Enforce (pods only, `template` empty) and warn, with the namespace's labels.
+fn pod_security(
+    cluster: &mut Cluster,
+    namespaces: &NamespaceState,
+    id: usize,
+    namespace: &str,
+    pod_name: &str,
+    requester: Option<Requester>,
+    template: &str,
+) -> Result<(), String> {
     let Some(ns_id) = namespaces.object(namespace) else { return Ok(()) };
     let labels: BTreeMap<String, String> = cluster.objects[ns_id]
         .object
@@ -289,27 +328,46 @@ fn pod_security_admission(
         return Ok(());
     }
     let (policy, _) = pod_security::namespace_policy(&labels, &pod_security::NamespacePolicy::default());
-    let Ok(pod) = serde_json::from_value::<Pod>(cluster.objects[id].object.clone()) else { return Ok(()) };
-    let (Some(metadata), Some(spec)) = (Some(pod.metadata), pod.spec) else { return Ok(()) };
+    let pod_like = if template.is_empty() {
+        cluster.objects[id].object.clone()
+    } else {
+        cluster.objects[id].object.pointer(template).cloned().unwrap_or_default()
+    };
+    let metadata = serde_json::from_value(pod_like.get("metadata").cloned().unwrap_or_default()).unwrap_or_default();
+    let Some(Ok(spec)) = pod_like.get("spec").map(|s| serde_json::from_value::<PodSpec>(s.clone())) else {
+        return Ok(());
+    };
     let build = pod_security::Build::for_kubernetes_minor(cluster.version.kubernetes_minor());
-    let enforce = pod_security::evaluate(&policy.enforce, build, &metadata, &spec);
-    if !enforce.is_empty() {
-        let message = pod_security::forbidden_message(pod_name, &policy.enforce, &enforce);
-        let finding = report(cluster, id, requester, rules::POD_SECURITY_VIRTUAL, Severity::Error, &message, "spec")
-            .explain(format!(
-                "Namespace {namespace} of the virtual cluster enforces Pod Security {}.",
-                policy.enforce.label()
-            ));
-        cluster.finding(finding);
-        return Err(message);
+    if template.is_empty() {
+        let enforce = pod_security::evaluate(&policy.enforce, build, &metadata, &spec);
+        if !enforce.is_empty() {
+            let message = pod_security::forbidden_message(pod_name, &policy.enforce, &enforce);
+            let finding =
+                report(cluster, id, requester, rules::POD_SECURITY_VIRTUAL, Severity::Error, &message, "spec").explain(
+                    format!(
+                        "Namespace {namespace} of the virtual cluster enforces Pod Security {}.",
+                        policy.enforce.label()
+                    ),
+                );
+            cluster.finding(finding);
+            return Err(message);
+        }
     }
     let warn = pod_security::evaluate(&policy.warn, build, &metadata, &spec);
     if !warn.is_empty() && requester.is_none() {
         let message = format!("Warning: {}", pod_security::warning_message(&policy.warn, &warn));
         let mut finding =
             Finding::new(rules::POD_SECURITY_VIRTUAL, Severity::Warning, Stage::VirtualApiServer, message).on(id);
-        if let Some(span) = cluster.span_of(id, &FieldPath::parse("spec")) {
+        let field = if template.is_empty() {
+            "spec".to_string()
+        } else {
+            format!("{}.spec", template.trim_start_matches('/').replace('/', "."))
+        };
+        if let Some(span) = cluster.span_of(id, &FieldPath::parse(&field)) {
             finding = finding.at(span);
+        }
+        if !template.is_empty() {
+            finding = finding.explain("Pod Security only warns about workloads; their pods are checked (and refused) when the controller creates them.");
         }
         cluster.finding(finding);
     }

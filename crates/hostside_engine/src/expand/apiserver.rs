@@ -40,6 +40,8 @@ impl NamespaceState {
 
 /// Stores every pasted object, in input order.
 pub(crate) fn store_input(cluster: &mut Cluster, namespaces: &mut NamespaceState) {
+    let host_mode = cluster.host_mode();
+    let host_namespace = cluster.options.host_namespace.clone();
     for id in 0..cluster.objects.len() {
         if !is_live(&cluster.objects[id].disposition) {
             continue;
@@ -48,7 +50,9 @@ pub(crate) fn store_input(cluster: &mut Cluster, namespaces: &mut NamespaceState
         let object = &mut cluster.objects[id];
         match scope {
             Some(true) => {
-                let ns = object.namespace.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "default".into());
+                // `kubectl apply -n <host namespace>` in host mode; `default` inside the vcluster.
+                let fallback = if host_mode { host_namespace.clone() } else { "default".to_string() };
+                let ns = object.namespace.clone().filter(|n| !n.is_empty()).unwrap_or(fallback);
                 object.object.set_at("/metadata/namespace", json!(ns));
                 object.namespace = Some(ns);
             }
@@ -131,7 +135,10 @@ pub(crate) fn create(
     }
     if cluster.objects[id].kind == "Pod" {
         admission::admit_pod(cluster, namespaces, id, requester)
+    } else if cluster.host_mode() && cluster.host.is_some() {
+        crate::admit::host::admit_in_host_mode(cluster, id, requester.map(|r| r.controller))
     } else {
+        admission::workload_pod_security(cluster, namespaces, id);
         admission::admit_quota(cluster, id, requester)
     }
 }
@@ -200,7 +207,8 @@ pub(crate) fn ensure_namespace(
             return declared;
         }
     }
-    let system = SYSTEM_NAMESPACES.contains(&name);
+    // In host mode the host namespace is where vcluster would live: it exists.
+    let system = SYSTEM_NAMESPACES.contains(&name) || (cluster.host_mode() && name == cluster.options.host_namespace);
     if !system && let Some(by) = requested_by {
         let message = format!("namespaces \"{name}\" not found");
         let mut finding = Finding::new(rules::NAMESPACE_NOT_FOUND, Severity::Warning, Stage::VirtualApiServer, message)
@@ -215,7 +223,9 @@ pub(crate) fn ensure_namespace(
         }
         cluster.finding(finding);
     }
-    let reason = if system {
+    let reason = if cluster.host_mode() && name == cluster.options.host_namespace {
+        "the host namespace the input is applied to".to_string()
+    } else if system {
         "a namespace every Kubernetes cluster has".to_string()
     } else {
         "not in the input; assumed to exist so the rest can be simulated".to_string()

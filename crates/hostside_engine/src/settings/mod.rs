@@ -32,6 +32,25 @@ pub struct Options {
     pub vcluster_service_ip: Option<String>,
     /// Pins the ClusterIP of the virtual cluster's DNS Service (pods' nameserver).
     pub dns_service_ip: Option<String>,
+    /// The host: a preset name (`compliant-kubernetes-v0.19`…) or a HostProfile YAML
+    /// document. Without one, no host admission is simulated.
+    pub host: Option<String>,
+    /// `KEY=VALUE` overrides of the host profile (`gatekeeper.enforcementAction=dryrun`).
+    pub host_overrides: Vec<String>,
+    /// YAML of objects that already exist in the host namespace (an allow-all
+    /// NetworkPolicy…): Gatekeeper's inventory and the quota's usage see them.
+    pub host_objects: Option<String>,
+    /// Where the input is applied: inside the virtual cluster (translated by vcluster) or
+    /// straight to the host namespace.
+    pub target: Target,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    #[default]
+    Virtual,
+    Host,
 }
 
 impl Default for Options {
@@ -46,6 +65,10 @@ impl Default for Options {
             host_kubernetes_version: None,
             vcluster_service_ip: None,
             dns_service_ip: None,
+            host: None,
+            host_overrides: Vec::new(),
+            host_objects: None,
+            target: Target::Virtual,
         }
     }
 }

@@ -235,6 +235,30 @@ pub(crate) fn add_host(
         from,
         written_by: written_by.into(),
         object,
+        admission: None,
         path_map,
     })
+}
+
+/// Host mode: every object applied (and every object its controllers made) is itself the
+/// host object, with the host's admission already recorded.
+pub(crate) fn applied_to_host(cluster: &mut Cluster) {
+    for id in 0..cluster.objects.len() {
+        let object = &cluster.objects[id];
+        if let crate::report::Origin::Implicit { reason } = &object.origin {
+            cluster.objects[id].disposition = Disposition::Present { reason: reason.clone() };
+            continue;
+        }
+        if !is_live(&object.disposition) {
+            continue;
+        }
+        let written_by = match &object.origin {
+            crate::report::Origin::Generated { controller, .. } => controller.clone(),
+            _ => "kubectl apply".to_string(),
+        };
+        let admission = cluster.admissions.remove(&id);
+        let host = add_host(cluster, Some(id), &written_by, cluster.objects[id].object.clone(), PathMap::default());
+        cluster.host_objects[host].admission = admission;
+        cluster.objects[id].disposition = Disposition::AppliedToHost;
+    }
 }

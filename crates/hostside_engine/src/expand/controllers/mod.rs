@@ -85,6 +85,7 @@ fn create_child(
     let id = cluster.add(child);
     if let Err(message) = create(cluster, namespaces, id, Some(Requester { controller: parent })) {
         cluster.objects.pop();
+        cluster.admissions.remove(&id);
         return Err(message);
     }
     cluster.objects[parent].children.push(id);
