@@ -92,6 +92,7 @@ pub fn run_file(path: &Path, options: Options) -> String {
         serde_json::from_value(merged).unwrap_or_else(|e| panic!("{}: bad header options: {e}", path.display()));
     let input = Input { sources: vec![source.clone()], options };
     let report = check(&input);
+    assert_json_round_trip(&report, path);
     for expectation in &header.hostside.expect {
         verify(&report, expectation, path);
     }
@@ -100,6 +101,16 @@ pub fn run_file(path: &Path, options: Options) -> String {
         sources.push(Source::new("vcluster.yaml", config.clone()));
     }
     digest(&report, &sources)
+}
+
+/// The playground's worker and the JS API hand reports over as JSON: reading one back must
+/// lose nothing.
+fn assert_json_round_trip(report: &Report, path: &Path) {
+    let json = serde_json::to_string(report).expect("report serialises");
+    let back: Report =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: report JSON reads back: {e}", path.display()));
+    let again = serde_json::to_string(&back).expect("report serialises");
+    assert!(json == again, "{}: report changed in a JSON round trip", path.display());
 }
 
 fn split_header(text: &str) -> (Header, String) {

@@ -128,8 +128,8 @@ pub fn check(input: &Input) -> Report {
     }
     let summary = summarise(&cluster.objects, &cluster.host_objects, &findings);
     Report {
-        format: report::REPORT_FORMAT,
-        engine_version: VERSION,
+        format: report::REPORT_FORMAT.into(),
+        engine_version: VERSION.into(),
         settings: ReportSettings {
             vcluster_version: options.vcluster_version.to_string(),
             vcluster_release: options.vcluster_version.release(),
