@@ -14,6 +14,7 @@
 //!     allowed: false                  # the host's admission refused it
 //!   - noHostObject: Pod test/x
 //!   - finding: "substring of a finding message"
+//!     fix: {edits: true, resolved: true, mentions: "CNI"}   # optional: what its fix must be
 //!   - event: "substring of an event message"
 //!   input: ../shared/scenarios/02-fluentd-daemonset.yaml   # optional: manifests from there
 //! ---
@@ -63,7 +64,28 @@ struct Expectation {
     absent: Vec<String>,
     no_host_object: Option<String>,
     finding: Option<String>,
+    /// With `finding`: one finding with that text has a fix like this.
+    fix: Option<FixExpectation>,
     event: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixExpectation {
+    /// The fix carries edits (or, `false`, only words).
+    edits: Option<bool>,
+    /// The re-check with the edits applied made the finding go away.
+    resolved: Option<bool>,
+    /// The description contains this.
+    mentions: Option<String>,
+}
+
+impl FixExpectation {
+    fn matches(&self, fix: &hostside_engine::report::Fix) -> bool {
+        self.edits.is_none_or(|e| e != fix.edits.is_empty())
+            && self.resolved.is_none_or(|r| fix.recheck.as_ref().is_some_and(|c| c.resolved == r))
+            && self.mentions.as_ref().is_none_or(|m| fix.description.contains(m.as_str()))
+    }
 }
 
 /// Runs a case file with its header's options (defaults otherwise) and returns the digest.
@@ -93,6 +115,7 @@ pub fn run_file(path: &Path, options: Options) -> String {
     let input = Input { sources: vec![source.clone()], options };
     let report = check(&input);
     assert_json_round_trip(&report, path);
+    assert_fixes_apply(&report, &input, path);
     for expectation in &header.hostside.expect {
         verify(&report, expectation, path);
     }
@@ -111,6 +134,23 @@ fn assert_json_round_trip(report: &Report, path: &Path) {
         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: report JSON reads back: {e}", path.display()));
     let again = serde_json::to_string(&back).expect("report serialises");
     assert!(json == again, "{}: report changed in a JSON round trip", path.display());
+}
+
+/// Every fix's edits apply to the input, and the re-checked input still parses.
+fn assert_fixes_apply(report: &Report, input: &Input, path: &Path) {
+    for finding in &report.findings {
+        let Some(fix) = &finding.fix else { continue };
+        for edit in &fix.edits {
+            let source = input.sources.get(edit.source).map(|s| s.text.as_str());
+            let edits: Vec<_> = fix.edits.iter().filter(|e| e.source == edit.source).cloned().collect();
+            let applied = source.map(|text| hostside_engine::apply_edits(text, &edits));
+            assert!(matches!(applied, Some(Ok(_))), "{}: fix edits do not apply: {applied:?}", path.display());
+        }
+        if let Some(recheck) = &fix.recheck {
+            let broken = recheck.new_findings.iter().find(|f| f.starts_with(hostside_engine::rules::YAML_SYNTAX));
+            assert!(broken.is_none(), "{}: a fix broke the YAML: {broken:?}", path.display());
+        }
+    }
 }
 
 fn split_header(text: &str) -> (Header, String) {
@@ -169,10 +209,15 @@ fn verify(report: &Report, expectation: &Expectation, path: &Path) {
         assert!(find_host(report, spec).is_none(), "{at}: host object {spec} must not exist");
     }
     if let Some(text) = &expectation.finding {
-        assert!(
-            report.findings.iter().any(|f| f.message.contains(text.as_str())),
-            "{at}: no finding contains {text:?}"
-        );
+        let found: Vec<_> = report.findings.iter().filter(|f| f.message.contains(text.as_str())).collect();
+        assert!(!found.is_empty(), "{at}: no finding contains {text:?}");
+        if let Some(wanted) = &expectation.fix {
+            let fixes: Vec<_> = found.iter().filter_map(|f| f.fix.as_ref()).collect();
+            assert!(
+                fixes.iter().any(|fix| wanted.matches(fix)),
+                "{at}: no fix of a finding {text:?} is as expected: {fixes:#?}"
+            );
+        }
     }
     if let Some(text) = &expectation.event {
         assert!(

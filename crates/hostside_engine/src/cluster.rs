@@ -102,6 +102,12 @@ impl Cluster {
         self.findings.push(finding);
     }
 
+    /// The manifest source an object was read from (generated objects: their template's).
+    pub fn source_of(&self, object: ObjectId) -> Option<usize> {
+        let locator = self.objects.get(object)?.locator.as_ref()?;
+        Some(self.documents.get(locator.document)?.span.source as usize)
+    }
+
     /// Where a field of a virtual object was written in the input: the field's value when
     /// present, else the key of its deepest written parent (defaulted fields point there).
     pub fn span_of(&self, object: ObjectId, path: &FieldPath) -> Option<Span> {

@@ -7,6 +7,7 @@
 pub mod admit;
 mod cluster;
 mod expand;
+mod fix;
 pub mod host;
 pub mod parse;
 pub mod path;
@@ -25,6 +26,9 @@ use report::{Disposition, Finding, Report, ReportSettings, Severity, Stage, Summ
 use serde::{Deserialize, Serialize};
 use settings::{CONFIG_SOURCE_NAME, Options, VclusterConfig};
 use source::{LineIndex, Source};
+
+pub use fix::apply_edits;
+pub use fix::recheck::{MAX_RECHECK_INPUT_BYTES, MAX_RECHECKS};
 
 /// The engine's version, shown by every front end.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -68,7 +72,17 @@ pub const HOST_PROFILE_SOURCE_NAME: &str = "host-profile.yaml";
 pub const HOST_OBJECTS_SOURCE_NAME: &str = "host-objects.yaml";
 
 /// Runs the whole pipeline. Never fails: problems are findings in the report.
+///
+/// Fixes with edits are then re-checked: the input with the edits applied runs once more
+/// (see `fix::recheck` for the limits).
 pub fn check(input: &Input) -> Report {
+    let mut report = run(input, true);
+    fix::recheck::recheck(input, &mut report, |fixed| run(fixed, false));
+    report
+}
+
+/// The pipeline once; `fix_edits`: turn the fixes' plans into text edits.
+fn run(input: &Input, fix_edits: bool) -> Report {
     let options = &input.options;
     let sources = input_sources(input);
     let source_index = |name: &str| {
@@ -125,6 +139,9 @@ pub fn check(input: &Input) -> Report {
             let index = span.source as usize;
             finding.location = Some(line_indexes[index].location(&sources[index].text, span));
         }
+    }
+    if fix_edits {
+        fix::materialise(&mut findings, &sources[..manifest_count], &cluster.documents);
     }
     let summary = summarise(&cluster.objects, &cluster.host_objects, &findings);
     Report {

@@ -325,11 +325,46 @@ pub struct Finding {
     pub fix: Option<Fix>,
     #[serde(skip)]
     pub(crate) span: Option<Span>,
+    /// What the fix changes, in terms of documents and fields; turned into `fix.edits` once
+    /// the report is built (the sources' texts are needed for that).
+    #[serde(skip)]
+    pub(crate) plan: Option<crate::fix::Plan>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// How to make a finding go away: words for a human, and text edits when the engine can
+/// carry the fix out itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
     pub description: String,
+    /// Edits to the input texts that carry the fix out; empty when it needs a human.
+    /// Sorted by source, then offset; apply one source's edits with [`crate::apply_edits`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<TextEdit>,
+    /// The engine re-ran the check with the edits applied: did this finding go away?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
+}
+
+/// Replace `start..end` of one input text with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TextEdit {
+    /// Index into `Report::sources` (always one of the manifests).
+    pub source: usize,
+    /// UTF-8 byte offsets into that source's text, on character boundaries.
+    pub start: u32,
+    pub end: u32,
+    pub replacement: String,
+}
+
+/// The outcome of checking the input again with a fix's edits applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recheck {
+    /// No finding of the same rule remains on the same object.
+    pub resolved: bool,
+    /// Errors and warnings the fixed input has that the original did not (`rule: message`),
+    /// so a front end can say "fixed, but now: …".
+    #[serde(default)]
+    pub new_findings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -360,6 +395,7 @@ impl Finding {
             explanation: None,
             fix: None,
             span: None,
+            plan: None,
         }
     }
 
@@ -389,7 +425,14 @@ impl Finding {
     }
 
     pub(crate) fn fix(mut self, description: impl Into<String>) -> Self {
-        self.fix = Some(Fix { description: description.into() });
+        self.fix = Some(Fix { description: description.into(), edits: Vec::new(), recheck: None });
+        self
+    }
+
+    /// A fix the engine can carry out: `plan` becomes text edits when the report is built.
+    pub(crate) fn fix_with(mut self, description: impl Into<String>, plan: Option<crate::fix::Plan>) -> Self {
+        self = self.fix(description);
+        self.plan = plan;
         self
     }
 }

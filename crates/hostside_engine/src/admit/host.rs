@@ -9,6 +9,8 @@
 
 use super::{gatekeeper, limit_ranger, pod_security, psp, resource_quota};
 use crate::cluster::Cluster;
+use crate::fix::pod_security::{Denial, Enforcer};
+use crate::fix::{self, Plan};
 use crate::host::HostProfile;
 use crate::path::FieldPath;
 use crate::report::{
@@ -54,6 +56,12 @@ struct Run {
     steps: Vec<AdmissionStep>,
     warnings: Vec<String>,
     mutated: bool,
+}
+
+/// The host's answer, and what Pod Security found when it was the one that refused.
+pub(crate) struct Verdict {
+    pub admission: Admission,
+    pub pod_security: Option<Denial>,
 }
 
 impl Run {
@@ -120,11 +128,11 @@ pub(crate) fn run(cluster: &mut Cluster, env: &HostEnv) {
     for host in 0..cluster.host_objects.len() {
         let Some(from) = cluster.host_objects[host].from else { continue };
         let object = cluster.host_objects[host].object.clone();
-        let admission = admit(env, &existing, &object);
+        let Verdict { admission, pod_security } = admit(env, &existing, &object);
         if admission.allowed {
             existing.push(admission.mutated.clone().unwrap_or(object));
         }
-        report(cluster, env, host, from, &admission);
+        report(cluster, env, host, from, &admission, pod_security.as_ref());
         cluster.host_objects[host].admission = Some(admission);
     }
 }
@@ -150,7 +158,7 @@ pub(crate) fn admit_in_host_mode(cluster: &mut Cluster, id: usize, controller: O
     let mut env_without_rbac = env;
     // The user applies, not vcluster: the tenant Role does not apply.
     let tenant_role = env_without_rbac.profile.tenant_role.take();
-    let admission = admit(&env_without_rbac, &existing, &cluster.objects[id].object);
+    let Verdict { admission, pod_security } = admit(&env_without_rbac, &existing, &cluster.objects[id].object);
     env_without_rbac.profile.tenant_role = tenant_role;
     cluster.host = Some(env_without_rbac);
     if let Some(mutated) = &admission.mutated {
@@ -180,6 +188,10 @@ pub(crate) fn admit_in_host_mode(cluster: &mut Cluster, id: usize, controller: O
             let mut finding = Finding::new(rule_of(&plugin), Severity::Error, Stage::HostAdmission, text)
                 .on(target)
                 .explain(format!("The host API server refused it ({plugin})."));
+            // Applied directly: the pod's containers are the input's, no shift.
+            if let Some((description, plan)) = refusal_fix(cluster, id, 0, &plugin, error, pod_security.as_ref()) {
+                finding = finding.fix_with(description, plan);
+            }
             if let Some(span) = span {
                 finding = finding.at(span);
             }
@@ -192,8 +204,32 @@ pub(crate) fn admit_in_host_mode(cluster: &mut Cluster, id: usize, controller: O
     result
 }
 
+/// The fix for a refusal the user can do something about: Pod Security (fields to set, or
+/// why not) and PodSecurityPolicy (words only).
+fn refusal_fix(
+    cluster: &Cluster,
+    pod: usize,
+    shift: usize,
+    plugin: &str,
+    error: &str,
+    pod_security: Option<&Denial>,
+) -> Option<(String, Option<Plan>)> {
+    match (plugin, pod_security) {
+        ("PodSecurity", Some(denial)) => Some(fix::pod_security::fix(cluster, pod, shift, denial)),
+        ("PodSecurityPolicy", _) => Some((fix::psp::description(error), None)),
+        _ => None,
+    }
+}
+
 /// Findings for what the host said, and the SyncError the virtual user sees on a refusal.
-fn report(cluster: &mut Cluster, env: &HostEnv, host: usize, from: usize, admission: &Admission) {
+fn report(
+    cluster: &mut Cluster,
+    env: &HostEnv,
+    host: usize,
+    from: usize,
+    admission: &Admission,
+    pod_security: Option<&Denial>,
+) {
     let host_object = &cluster.host_objects[host];
     let (host_name, host_kind, syncer) =
         (host_object.name.clone(), host_object.kind.clone(), host_object.written_by.clone());
@@ -243,10 +279,14 @@ fn report(cluster: &mut Cluster, env: &HostEnv, host: usize, from: usize, admiss
     cluster.objects[from].events.push(events::sync_error(version, &kind, message.clone()));
     cluster.objects[from].disposition = Disposition::RefusedByHost { syncer, error: error.clone() };
     let plugin = admission.steps.last().map(|s| s.plugin.clone()).unwrap_or_default();
-    let finding = Finding::new(rule_of(&plugin), Severity::Error, Stage::HostAdmission, message)
+    let mut finding = Finding::new(rule_of(&plugin), Severity::Error, Stage::HostAdmission, message)
         .on(from)
         .on_host(host)
         .explain(format!("The host API server refused {host_kind} {host_name} ({plugin}); the virtual {kind} gets this SyncError event and never runs."));
+    let shift = cluster.host_objects[host].path_map.init_containers_shift;
+    if let Some((description, plan)) = refusal_fix(cluster, from, shift, &plugin, error, pod_security) {
+        finding = finding.fix_with(description, plan);
+    }
     cluster.finding(located(finding));
 }
 
@@ -256,7 +296,13 @@ const SYSTEM_PRIORITY_CLASSES: &[(&str, i64)] =
 
 /// Admits one object created in the host. `existing`: objects already in the host (the
 /// profile's, vcluster's chart objects, and what was admitted before).
-pub(crate) fn admit(env: &HostEnv, existing: &[Value], object: &Value) -> Admission {
+pub(crate) fn admit(env: &HostEnv, existing: &[Value], object: &Value) -> Verdict {
+    let mut pod_security = None;
+    let admission = admit_recording(env, existing, object, &mut pod_security);
+    Verdict { admission, pod_security }
+}
+
+fn admit_recording(env: &HostEnv, existing: &[Value], object: &Value, denial: &mut Option<Denial>) -> Admission {
     let kind = object.str_at("/kind").unwrap_or_default().to_string();
     let api_version = object.str_at("/apiVersion").unwrap_or_default().to_string();
     let namespace = object.str_at("/metadata/namespace").unwrap_or(&env.namespace).to_string();
@@ -400,8 +446,9 @@ pub(crate) fn admit(env: &HostEnv, existing: &[Value], object: &Value) -> Admiss
 
     // PodSecurity (Kubernetes ≥ 1.23): enforce on pods; audit and warn on pods and templates.
     if env.minor() >= 23
-        && let Err((policy, error)) = pod_security_step(env, &mut run, &kind, &namespace, &name)
+        && let Err((policy, error, found)) = pod_security_step(env, &mut run, &kind, &namespace, &name)
     {
+        *denial = Some(found);
         return run.deny("PodSecurity", Some(policy), AdmissionPhase::Validating, error);
     }
 
@@ -451,14 +498,15 @@ pub(crate) fn admit(env: &HostEnv, existing: &[Value], object: &Value) -> Admiss
 }
 
 /// PodSecurity: pods are enforced (first), audited and warned; workload templates only
-/// audited and warned (pod-security.md §4.3). `Err((policy, error))` when enforce refuses.
+/// audited and warned (pod-security.md §4.3). `Err((policy, error, what failed))` when
+/// enforce refuses.
 fn pod_security_step(
     env: &HostEnv,
     run: &mut Run,
     kind: &str,
     namespace: &str,
     name: &str,
-) -> Result<(), (String, String)> {
+) -> Result<(), (String, String, Denial)> {
     let Some(template) = (match kind {
         "Pod" => Some("/spec".to_string()),
         "ReplicationController" | "ReplicaSet" | "Deployment" | "StatefulSet" | "DaemonSet" | "Job" => {
@@ -495,7 +543,10 @@ fn pod_security_step(
     if kind == "Pod" {
         let enforce = pod_security::evaluate(&policy.enforce, build, &meta, &spec);
         if !enforce.is_empty() {
-            return Err((label(&policy.enforce), pod_security::forbidden_message(name, &policy.enforce, &enforce)));
+            let error = pod_security::forbidden_message(name, &policy.enforce, &enforce);
+            let spec = run.object.pointer(&template).cloned().unwrap_or_default();
+            let denial = Denial { level: policy.enforce.level, failures: enforce, spec, by: Enforcer::Host };
+            return Err((label(&policy.enforce), error, denial));
         }
     }
     let audit = pod_security::evaluate(&policy.audit, build, &meta, &spec);

@@ -156,7 +156,10 @@ fn service_account(
                 .explain(format!(
                     "The ServiceAccount admission plugin refuses pods whose ServiceAccount does not exist, so no pod is created. Hostside assumed ServiceAccount {account} exists to show what would happen next."
                 ))
-                .fix(format!("Add a ServiceAccount named {account} in namespace {namespace} to the input."));
+                .fix_with(
+                    format!("Add a ServiceAccount named {account} in namespace {namespace} to the input."),
+                    crate::fix::missing_object::service_account(cluster, id, namespace, &account),
+                );
             cluster.finding(finding);
             let sa = implicit(
                 cluster,
@@ -250,7 +253,10 @@ fn priority(cluster: &mut Cluster, id: usize, pod_name: &str, requester: Option<
         let message = format!("pods \"{pod_name}\" is forbidden: no PriorityClass with name {class_name} was found");
         let finding =
             report(cluster, id, requester, rules::INVALID_OBJECT, Severity::Error, &message, "spec.priorityClassName")
-                .fix(format!("Add the PriorityClass {class_name} to the input, or remove priorityClassName."));
+                .fix_with(
+                    format!("Add the PriorityClass {class_name} to the input, or remove priorityClassName."),
+                    crate::fix::missing_object::priority_class(cluster, id, &class_name),
+                );
         cluster.finding(finding);
         return Err(message);
     };
@@ -342,13 +348,20 @@ fn pod_security(
         let enforce = pod_security::evaluate(&policy.enforce, build, &metadata, &spec);
         if !enforce.is_empty() {
             let message = pod_security::forbidden_message(pod_name, &policy.enforce, &enforce);
+            let denial = crate::fix::pod_security::Denial {
+                level: policy.enforce.level,
+                failures: enforce,
+                spec: pod_like.get("spec").cloned().unwrap_or_default(),
+                by: crate::fix::pod_security::Enforcer::VirtualCluster,
+            };
+            let (description, plan) = crate::fix::pod_security::fix(cluster, id, 0, &denial);
             let finding =
-                report(cluster, id, requester, rules::POD_SECURITY_VIRTUAL, Severity::Error, &message, "spec").explain(
-                    format!(
+                report(cluster, id, requester, rules::POD_SECURITY_VIRTUAL, Severity::Error, &message, "spec")
+                    .explain(format!(
                         "Namespace {namespace} of the virtual cluster enforces Pod Security {}.",
                         policy.enforce.label()
-                    ),
-                );
+                    ))
+                    .fix_with(description, plan);
             cluster.finding(finding);
             return Err(message);
         }

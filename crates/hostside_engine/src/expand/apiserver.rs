@@ -217,7 +217,10 @@ pub(crate) fn ensure_namespace(
                 .explain(format!(
                     "The virtual API server refuses objects in a namespace that does not exist. Hostside assumed namespace {name} exists to show what would happen next."
                 ))
-                .fix(format!("Add a Namespace named {name} to the input (or create it first with `kubectl create namespace {name}`)."));
+                .fix_with(
+                    format!("Add a Namespace named {name} to the input (or create it first with `kubectl create namespace {name}`)."),
+                    crate::fix::missing_object::namespace(cluster, by, name),
+                );
         if let Some(span) = cluster.span_of(by, &FieldPath::parse("metadata.namespace")) {
             finding = finding.at(span);
         }

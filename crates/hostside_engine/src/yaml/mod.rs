@@ -13,6 +13,7 @@ mod resolve;
 
 pub use emit::to_yaml;
 pub use node::{Node, NodeKind, float_to_json};
+pub(crate) use resolve::resolve_plain;
 
 use crate::source::{Source, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
@@ -46,8 +47,7 @@ pub struct YamlError {
 /// Splits and parses every document of a source.
 pub fn parse_source(source_index: usize, source: &Source) -> Vec<Document> {
     let text = source.text.as_str();
-    let chunks = if text.trim_start().starts_with('{') { split_json_stream(text) } else { split_yaml_stream(text) };
-    chunks
+    split_stream(text)
         .into_iter()
         .enumerate()
         .map(|(index, chunk)| {
@@ -55,11 +55,27 @@ pub fn parse_source(source_index: usize, source: &Source) -> Vec<Document> {
             let helm_source = helm_source_comment(&text[chunk.start..chunk.end]);
             let result = match chunk.error {
                 Some(message) => Err(YamlError { message, span: Span::new(source_index, chunk.start, chunk.start) }),
-                None => parse_chunk(source_index, source, chunk.start, chunk.end),
+                None => parse_chunk(source_index, text, &source.invalid_utf8_at, chunk.start, chunk.end),
             };
             Document { index, span, helm_source, result }
         })
         .collect()
+}
+
+fn split_stream(text: &str) -> Vec<Chunk> {
+    if text.trim_start().starts_with('{') { split_json_stream(text) } else { split_yaml_stream(text) }
+}
+
+/// Where each document of a stream starts and ends (byte offsets), cut as [`parse_source`]
+/// cuts it; fix builders re-read one document at a time.
+pub(crate) fn document_ranges(text: &str) -> Vec<(usize, usize)> {
+    split_stream(text).into_iter().map(|c| (c.start, c.end)).collect()
+}
+
+/// Parses the document at `start..end` of `text` (a range from [`document_ranges`]) with
+/// spans in `text`'s coordinates.
+pub(crate) fn parse_range(text: &str, start: usize, end: usize) -> Result<Option<Node>, YamlError> {
+    parse_chunk(0, text, &[], start, end)
 }
 
 struct Chunk {
@@ -147,8 +163,14 @@ fn helm_source_comment(chunk: &str) -> Option<String> {
     None
 }
 
-fn parse_chunk(source_index: usize, source: &Source, start: usize, end: usize) -> Result<Option<Node>, YamlError> {
-    let chunk = &source.text[start..end];
+fn parse_chunk(
+    source_index: usize,
+    text: &str,
+    invalid_utf8_at: &[usize],
+    start: usize,
+    end: usize,
+) -> Result<Option<Node>, YamlError> {
+    let chunk = &text[start..end];
     let error_at =
         |offset: usize, message: String| YamlError { message, span: Span::new(source_index, offset, offset) };
     if chunk.len() > MAX_DOCUMENT_BYTES {
@@ -160,7 +182,7 @@ fn parse_chunk(source_index: usize, source: &Source, start: usize, end: usize) -
             ),
         ));
     }
-    if let Some(&bad) = source.invalid_utf8_at.iter().find(|&&at| at >= start && at < end) {
+    if let Some(&bad) = invalid_utf8_at.iter().find(|&&at| at >= start && at < end) {
         return Err(error_at(bad, "invalid leading UTF-8 octet".to_string()));
     }
     if chunk.trim().is_empty() || chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {

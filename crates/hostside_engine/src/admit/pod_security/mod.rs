@@ -26,6 +26,9 @@ mod helpers;
 
 use helpers::go_quote;
 
+/// The capabilities baseline lets a container add (the container runtimes' defaults).
+pub(crate) use checks::BASELINE_CAPABILITIES;
+
 /// A Pod Security Standards level (§1.1). Ordered from least to most restrictive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

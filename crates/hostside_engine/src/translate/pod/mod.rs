@@ -54,12 +54,21 @@ fn pod_security_standard(cluster: &mut Cluster, ctx: &Ctx, id: usize) -> Option<
     let name = cluster.objects[id].name.clone();
     let message = format!("Pod {name} is forbidden: {}", pod_security::forbidden_message(&name, &policy, &failures));
     cluster.objects[id].events.push(events::sync_error(ctx.version, "Pod", message.clone()));
+    let denial = crate::fix::pod_security::Denial {
+        level: policy.level,
+        failures,
+        spec: cluster.objects[id].object.get("spec").cloned().unwrap_or_default(),
+        by: crate::fix::pod_security::Enforcer::VirtualCluster,
+    };
+    // vcluster checks the virtual pod itself: no containers of its own yet, no shift.
+    let (description, plan) = crate::fix::pod_security::fix(cluster, id, 0, &denial);
     let mut finding = Finding::new(rules::SYNC_POD_SECURITY, Severity::Error, Stage::Translate, message.clone())
         .on(id)
         .explain(format!(
             "vcluster checks every pod against Pod Security {} before syncing it; this pod is not synced.",
             policy.label()
-        ));
+        ))
+        .fix_with(description, plan);
     if let Some(span) = cluster.span_of(id, &FieldPath::parse("spec")) {
         finding = finding.at(span);
     }

@@ -17,7 +17,7 @@ pub(crate) static CHECK: Check = Check {
 };
 
 /// Capabilities that may be added (exact, case-sensitive).
-const ALLOWED: [&str; 13] = [
+pub(crate) const ALLOWED: [&str; 13] = [
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",

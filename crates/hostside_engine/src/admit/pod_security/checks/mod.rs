@@ -28,6 +28,8 @@ mod seccomp_profile_restricted;
 mod sysctls;
 mod windows_host_process;
 
+pub(crate) use capabilities_baseline::ALLOWED as BASELINE_CAPABILITIES;
+
 /// A failing check's reason and detail, before the registry attaches the check ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Forbidden {
