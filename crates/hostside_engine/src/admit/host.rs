@@ -532,9 +532,9 @@ fn pod_security_step(
     let (policy, _) = pod_security::namespace_policy(&env.namespace_labels(namespace), &defaults);
     let metadata_pointer = template.trim_end_matches("/spec").to_string() + "/metadata";
     let meta: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta =
-        serde_json::from_value(run.object.pointer(&metadata_pointer).cloned().unwrap_or(json!({}))).unwrap_or_default();
-    let Some(Ok(spec)) =
-        run.object.pointer(&template).map(|s| serde_json::from_value::<k8s_openapi::api::core::v1::PodSpec>(s.clone()))
+        run.object.pointer(&metadata_pointer).and_then(crate::parse::decode::decode_json).unwrap_or_default();
+    let Some(Some(spec)) =
+        run.object.pointer(&template).map(crate::parse::decode::decode_json::<k8s_openapi::api::core::v1::PodSpec>)
     else {
         return Ok(());
     };

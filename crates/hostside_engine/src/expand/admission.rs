@@ -6,6 +6,7 @@
 use super::apiserver::{NamespaceState, implicit, stamp};
 use crate::admit::{limit_ranger, pod_security, resource_quota};
 use crate::cluster::{Cluster, is_live};
+use crate::parse::decode::decode_json;
 use crate::path::FieldPath;
 use crate::report::{Finding, Severity, Stage};
 use crate::rules;
@@ -339,8 +340,8 @@ fn pod_security(
     } else {
         cluster.objects[id].object.pointer(template).cloned().unwrap_or_default()
     };
-    let metadata = serde_json::from_value(pod_like.get("metadata").cloned().unwrap_or_default()).unwrap_or_default();
-    let Some(Ok(spec)) = pod_like.get("spec").map(|s| serde_json::from_value::<PodSpec>(s.clone())) else {
+    let metadata = pod_like.get("metadata").and_then(decode_json).unwrap_or_default();
+    let Some(Some(spec)) = pod_like.get("spec").map(decode_json::<PodSpec>) else {
         return Ok(());
     };
     let build = pod_security::Build::for_kubernetes_minor(cluster.version.kubernetes_minor());

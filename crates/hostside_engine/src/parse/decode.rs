@@ -10,6 +10,7 @@ use crate::path::{FieldPath, Segment};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -47,6 +48,13 @@ pub struct DecodeError {
 }
 
 /// Decodes `node` as `T`, returning the value (or the first error) and the field warnings.
+/// Typed view of a JSON value the engine holds (a defaulted pod, a template). Goes through
+/// the same deserializer as the input, so the wasm carries one copy of every k8s-openapi
+/// type's decoder instead of two (serde_json's `Value` would instantiate its own).
+pub fn decode_json<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    decode(&Node::from_json(value)).0.ok()
+}
+
 pub fn decode<T: DeserializeOwned>(node: &Node) -> (Result<T, DecodeError>, Vec<FieldWarning>) {
     let warnings = RefCell::new(Vec::new());
     let root = Link { parent: None, segment: None };

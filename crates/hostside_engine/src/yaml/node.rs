@@ -28,6 +28,27 @@ impl Node {
         Node { kind, span }
     }
 
+    /// A tree without positions, for objects the engine built itself.
+    pub fn from_json(value: &Value) -> Self {
+        let kind = match value {
+            Value::Null => NodeKind::Null,
+            Value::Bool(b) => NodeKind::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => NodeKind::Int(i),
+                (None, Some(u)) => NodeKind::UInt(u),
+                _ => NodeKind::Float(n.as_f64().unwrap_or_default()),
+            },
+            Value::String(s) => NodeKind::Str(s.clone()),
+            Value::Array(items) => NodeKind::Seq(items.iter().map(Node::from_json).collect()),
+            Value::Object(map) => NodeKind::Map(
+                map.iter()
+                    .map(|(k, v)| (Node::new(NodeKind::Str(k.clone()), Span::default()), Node::from_json(v)))
+                    .collect(),
+            ),
+        };
+        Node::new(kind, Span::default())
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),

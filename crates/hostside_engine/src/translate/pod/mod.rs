@@ -44,7 +44,7 @@ fn pod_security_standard(cluster: &mut Cluster, ctx: &Ctx, id: usize) -> Option<
         level: pod_security::Level::parse(level)?,
         version: pod_security::PolicyVersion::Latest,
     };
-    let pod: Pod = serde_json::from_value(cluster.objects[id].object.clone()).ok()?;
+    let pod: Pod = crate::parse::decode::decode_json(&cluster.objects[id].object)?;
     let spec = pod.spec?;
     let build = pod_security::Build::for_kubernetes_minor(ctx.version.kubernetes_minor());
     let failures = pod_security::evaluate(&policy, build, &pod.metadata, &spec);
