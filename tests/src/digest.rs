@@ -74,7 +74,8 @@ pub fn digest(report: &Report, sources: &[Source]) -> String {
             .map(|l| format!("{}:{}:{} ", sources.get(l.source).map_or("?", |s| s.name.as_str()), l.line, l.column))
             .unwrap_or_default();
         let field = finding.field.as_ref().map(|f| format!(" [{f}]")).unwrap_or_default();
-        let _ = writeln!(out, "{at}{:?} {}{field}: {}", finding.severity, finding.rule, finding.message);
+        let confidence = finding.confidence.map(|c| format!(" ({c:?})").to_lowercase()).unwrap_or_default();
+        let _ = writeln!(out, "{at}{:?} {}{confidence}{field}: {}", finding.severity, finding.rule, finding.message);
         if let Some(fix) = &finding.fix {
             write_fix(&mut out, fix, sources);
         }

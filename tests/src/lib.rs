@@ -15,13 +15,16 @@
 //!   - noHostObject: Pod test/x
 //!   - finding: "substring of a finding message"
 //!     fix: {edits: true, resolved: true, mentions: "CNI"}   # optional: what its fix must be
+//!   - noFinding: "no finding message contains this"
 //!   - event: "substring of an event message"
 //!   input: ../shared/scenarios/02-fluentd-daemonset.yaml   # optional: manifests from there
+//!   compareWith: {host: pss-restricted}   # optional: a what-if comparison (see compare.rs)
 //! ---
 //! # the manifests
 //! ```
 //! The header's lines are blanked (not removed) so findings keep the file's line numbers.
 
+mod compare;
 mod digest;
 pub mod hostile;
 
@@ -50,6 +53,9 @@ struct HeaderBody {
     options: serde_json::Map<String, Value>,
     #[serde(default)]
     expect: Vec<Expectation>,
+    /// Options of a right side to compare with: the digest is then the comparison's, and
+    /// `expect` applies to the left side (`change:` to the comparison).
+    compare_with: Option<serde_json::Map<String, Value>>,
 }
 
 #[derive(Deserialize)]
@@ -64,9 +70,13 @@ struct Expectation {
     absent: Vec<String>,
     no_host_object: Option<String>,
     finding: Option<String>,
+    /// No finding's message contains this text.
+    no_finding: Option<String>,
     /// With `finding`: one finding with that text has a fix like this.
     fix: Option<FixExpectation>,
     event: Option<String>,
+    /// A comparison case's digest contains this.
+    change: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +129,11 @@ pub fn run_file(path: &Path, options: Options) -> String {
     for expectation in &header.hostside.expect {
         verify(&report, expectation, path);
     }
+    let changes: Vec<&str> = header.hostside.expect.iter().filter_map(|e| e.change.as_deref()).collect();
+    if let Some(changed) = &header.hostside.compare_with {
+        return compare::run((&input, &report), changed, &changes, path);
+    }
+    assert!(changes.is_empty(), "{}: `change:` expectations need `compareWith`", path.display());
     let mut sources = vec![source];
     if let Some(config) = &input.options.vcluster_config {
         sources.push(Source::new("vcluster.yaml", config.clone()));
@@ -218,6 +233,10 @@ fn verify(report: &Report, expectation: &Expectation, path: &Path) {
                 "{at}: no fix of a finding {text:?} is as expected: {fixes:#?}"
             );
         }
+    }
+    if let Some(text) = &expectation.no_finding {
+        let found: Vec<_> = report.findings.iter().filter(|f| f.message.contains(text.as_str())).collect();
+        assert!(found.is_empty(), "{at}: findings contain {text:?}: {found:#?}");
     }
     if let Some(text) = &expectation.event {
         assert!(

@@ -1,12 +1,12 @@
 //! `hostside`: the engine for terminals and CI. A thin shell: read files, build the input,
-//! call `hostside_engine::check`, render the one report.
+//! call `hostside_engine::check` (or `compare` for a what-if), render the one report.
 
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hostside_engine::settings::{Options, Target, VclusterVersion};
 use hostside_engine::source::Source;
-use hostside_engine::{Input, check};
+use hostside_engine::{Input, check, compare};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +62,18 @@ struct CheckArgs {
     target: TargetArg,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// What if: compare with the same input on another host (a preset or a HostProfile YAML
+    /// file) and print what changes (verdicts, findings, SyncErrors) instead of the report.
+    /// The other side's overrides are then only `--compare-set`.
+    #[arg(long, value_name = "PRESET|FILE", help_heading = "Comparison")]
+    compare_host: Option<String>,
+    /// What if: compare with another vcluster version (0.19, 0.20 or latest).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version, help_heading = "Comparison")]
+    compare_version: Option<VclusterVersion>,
+    /// What if: compare with these host profile overrides added on the other side, e.g.
+    /// `gatekeeper.enforcementAction=dryrun`. Repeatable. The exit code follows the other side.
+    #[arg(long = "compare-set", value_name = "KEY=VALUE", help_heading = "Comparison")]
+    compare_overrides: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -119,21 +131,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A preset name, or a profile file to read.
-    let host = match args.host {
-        Some(name) if hostside_engine::host::preset(&name).is_some() => Some(name),
-        Some(path) => match read_input(&PathBuf::from(&path)) {
-            Ok(source) => Some(source.text),
-            Err(message) => {
-                let presets: Vec<&str> = hostside_engine::host::PRESETS.iter().map(|p| p.name).collect();
-                eprintln!(
-                    "hostside: --host {path}: not a preset ({}) nor a readable file: {message}",
-                    presets.join(", ")
-                );
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    let (host, compare_host) = match (read_host("--host", args.host), read_host("--compare-host", args.compare_host)) {
+        (Ok(host), Ok(compare_host)) => (host, compare_host),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("hostside: {message}");
+            return ExitCode::from(2);
+        }
     };
     let input = Input {
         sources,
@@ -154,21 +157,63 @@ fn run_check(args: CheckArgs) -> ExitCode {
             ..Options::default()
         },
     };
+    let comparing = compare_host.is_some() || args.compare_version.is_some() || !args.compare_overrides.is_empty();
+    if comparing {
+        let mut right = input.clone();
+        if let Some(version) = args.compare_version {
+            right.options.vcluster_version = version;
+        }
+        // Another profile: the left's overrides were written for the left's profile.
+        if compare_host.is_some() {
+            right.options.host = compare_host;
+            right.options.host_overrides.clear();
+        }
+        if right.options.host.is_none() && !args.compare_overrides.is_empty() {
+            eprintln!("hostside: --compare-set needs a host profile (--host or --compare-host)");
+            return ExitCode::from(2);
+        }
+        right.options.host_overrides.extend(args.compare_overrides);
+        let comparison = compare(&input, &right);
+        let output = match args.format {
+            Format::Text => render::comparison_text(&comparison, color()),
+            Format::Json => render::comparison_json(&comparison),
+            Format::Yaml => render::comparison_yaml(&comparison),
+        };
+        // The right side is the "what if": its errors decide, as a check of it would.
+        return finish(&output, comparison.right.summary.errors);
+    }
     let report = check(&input);
     let all_sources = hostside_engine::input_sources(&input);
     let output = match args.format {
-        Format::Text => render::text(
-            &report,
-            &all_sources,
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        ),
+        Format::Text => render::text(&report, &all_sources, color()),
         Format::Json => render::json(&report),
         Format::Yaml => render::yaml(&report),
     };
+    finish(&output, report.summary.errors)
+}
+
+/// A preset name, or a profile file to read.
+fn read_host(flag: &str, given: Option<String>) -> Result<Option<String>, String> {
+    match given {
+        Some(name) if hostside_engine::host::preset(&name).is_some() => Ok(Some(name)),
+        Some(path) => read_input(&PathBuf::from(&path)).map(|source| Some(source.text)).map_err(|message| {
+            let presets: Vec<&str> = hostside_engine::host::PRESETS.iter().map(|p| p.name).collect();
+            format!("{flag} {path}: not a preset ({}) nor a readable file: {message}", presets.join(", "))
+        }),
+        None => Ok(None),
+    }
+}
+
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints the output; denied objects and other errors are findings: exit 1. Warnings and
+/// dry-run: exit 0.
+fn finish(output: &str, errors: usize) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(output.as_bytes()).is_err() {
         return ExitCode::from(2);
     }
-    // Denied objects and other errors are findings: exit 1. Warnings and dry-run: exit 0.
-    if report.summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

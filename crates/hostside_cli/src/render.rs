@@ -1,5 +1,7 @@
-//! Renderers of the report: text for people, JSON for tools, YAML like `kubectl get -o yaml`.
+//! Renderers of the report: text for people, JSON for tools, YAML like `kubectl get -o yaml`;
+//! and of a comparison: a diff for people, JSON and YAML for tools.
 
+use hostside_engine::Comparison;
 use hostside_engine::report::{Disposition, Report, Severity};
 use hostside_engine::source::{LineIndex, Source};
 use serde_json::{Value, json};
@@ -101,6 +103,9 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
         if let Some(explanation) = &finding.explanation {
             let _ = writeln!(out, "      = {explanation}");
         }
+        if let Some(confidence) = &finding.confidence {
+            let _ = writeln!(out, "      = confidence: {}", format!("{confidence:?}").to_lowercase());
+        }
         if let Some(fix) = &finding.fix {
             let _ = writeln!(out, "      = fix: {}", fix.description);
         }
@@ -118,6 +123,53 @@ pub fn text(report: &Report, sources: &[Source], color: bool) -> String {
         summary.rejected,
         summary.errors,
         summary.warnings
+    );
+    out
+}
+
+pub fn comparison_json(comparison: &Comparison) -> String {
+    let mut text = serde_json::to_string_pretty(comparison).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The comparison as YAML (the whole structure, like `comparison_json`).
+pub fn comparison_yaml(comparison: &Comparison) -> String {
+    hostside_engine::yaml::to_yaml(&serde_json::to_value(comparison).unwrap_or_default())
+}
+
+/// The comparison as a diff: each change's heading, then `-` lines for the left side and `+`
+/// lines for the right.
+pub fn comparison_text(comparison: &Comparison, color: bool) -> String {
+    let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
+    let mut out = String::new();
+    let (left, right) = (&comparison.left, &comparison.right);
+    let _ = writeln!(out, "{} {} ({})", paint("31", "left: "), left.label, left.vcluster_release);
+    let _ = writeln!(out, "{} {} ({})", paint("32", "right:"), right.label, right.vcluster_release);
+    let _ = writeln!(out);
+    for change in &comparison.changes {
+        let _ = writeln!(out, "{}", paint("1", &change.heading()));
+        for (sign, line) in change.lines() {
+            let code = if sign == '-' { "31" } else { "32" };
+            let _ = writeln!(out, "  {}", paint(code, &format!("{sign} {line}")));
+        }
+    }
+    if comparison.changes.is_empty() {
+        let _ = writeln!(out, "no changes");
+        let _ = writeln!(out);
+    } else {
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(
+        out,
+        "{} changes · left: {} denied, {} errors, {} warnings · right: {} denied, {} errors, {} warnings",
+        comparison.changes.len(),
+        left.summary.denied,
+        left.summary.errors,
+        left.summary.warnings,
+        right.summary.denied,
+        right.summary.errors,
+        right.summary.warnings
     );
     out
 }

@@ -6,12 +6,14 @@
 
 pub mod admit;
 mod cluster;
+pub mod compare;
 mod expand;
 mod fix;
 pub mod host;
 pub mod parse;
 pub mod path;
 pub mod placeholders;
+mod predict;
 pub mod report;
 pub mod rules;
 pub mod settings;
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use settings::{CONFIG_SOURCE_NAME, Options, VclusterConfig};
 use source::{LineIndex, Source};
 
+pub use compare::{Comparison, compare, compare_reports};
 pub use fix::apply_edits;
 pub use fix::recheck::{MAX_RECHECK_INPUT_BYTES, MAX_RECHECKS};
 
@@ -124,6 +127,7 @@ fn run(input: &Input, fix_edits: bool) -> Report {
             cluster.host = Some(env);
         }
     }
+    predict::run(&mut cluster);
 
     let mut summaries = parsed.summaries;
     for (index, source) in sources.iter().enumerate().skip(manifest_count) {

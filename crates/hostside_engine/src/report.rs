@@ -300,6 +300,20 @@ pub enum Stage {
     Controllers,
     Translate,
     HostAdmission,
+    /// What happens once the pod runs: the kubelet and the container runtime starting it, the
+    /// image's own entrypoint (see `predict`).
+    Predict,
+}
+
+/// How sure a prediction is, from its knowledge-base source: `verified` from the image's own
+/// Dockerfile or entrypoint, `documented` by official docs or real users' reports, `inferred`
+/// by reasoning from those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Verified,
+    Documented,
+    Inferred,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -309,6 +323,9 @@ pub struct Finding {
     pub severity: Severity,
     pub stage: Stage,
     pub message: String,
+    /// Predictions only: how sure Hostside is that this happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<ObjectId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -388,6 +405,7 @@ impl Finding {
             severity,
             stage,
             message: message.into(),
+            confidence: None,
             object: None,
             host_object: None,
             field: None,

@@ -73,6 +73,22 @@ rules! {
         "Kubernetes API validation (1.37)";
     HOST_PROFILE = "host/profile", "The host profile cannot be read, or an override does not apply.",
         "Hostside host profiles (docs/host-profile.md)";
+    PREDICT_RUN_AS_NON_ROOT = "predict/run-as-non-root", "The kubelet refuses to start a container with runAsNonRoot whose image runs as root or as a named user.",
+        "kubelet verifyRunAsNonRoot (Kubernetes 1.19-1.37); image USER from image-facts.md §0.1";
+    PREDICT_GROUP_ZERO = "predict/group-zero", "The image's writable paths belong to group 0 and the pod runs with another primary group.",
+        "file permissions of Bitnami-style images (image-facts.md §0.5, §G); any runtime";
+    PREDICT_LOW_PORT = "predict/low-port", "A non-root container binds a port below 1024 on a runtime that keeps the kernel's port floor.",
+        "containerd 1.6/1.7, containerd 2.x, CRI-O defaults; pod sysctl net.ipv4.ip_unprivileged_port_start (Kubernetes 1.22+) (image-facts.md §0.2)";
+    PREDICT_READ_ONLY_ROOT = "predict/read-only-root", "readOnlyRootFilesystem without volumes where the image writes at start.",
+        "image-facts.md §0.10; any runtime";
+    PREDICT_FILE_CAPABILITIES = "predict/file-capabilities", "The image's entrypoint has file capabilities the container's bounding set lacks: it cannot be executed.",
+        "Linux file capabilities under drop ALL (image-facts.md §0.3); Kubernetes 1.19-1.37";
+    PREDICT_ROOT_CHOWN = "predict/root-chown", "A root entrypoint that chowns its data directories runs without the CHOWN capability.",
+        "gosu/su-exec entrypoints of the docker-library images (image-facts.md §0.4)";
+    PREDICT_VOLUME_OWNERSHIP = "predict/volume-ownership", "A non-root image writes its data directory on a root-owned PersistentVolumeClaim and the pod sets no fsGroup.",
+        "kubelet volume ownership (fsGroup), Kubernetes 1.19-1.37 (image-facts.md §0.6)";
+    PREDICT_REFUSES_ROOT = "predict/refuses-root", "The application exits when it runs as root (a pod forcing runAsUser 0).",
+        "Elasticsearch bootstrap (image-facts.md §14)";
     SYNC_WARNING = "sync/warning", "vcluster syncs the object but records a SyncWarning event.",
         "vcluster pod syncer (translator.go, syncer.go)";
 }

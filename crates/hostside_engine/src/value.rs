@@ -60,11 +60,12 @@ impl ValueExt for Value {
             };
         }
         match current {
-            Value::Array(items) => {
-                if let Some(item) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                    *item = value;
-                }
-            }
+            Value::Array(items) => match last.parse::<usize>() {
+                Ok(i) if i < items.len() => items[i] = value,
+                // One past the end appends (fix edits add list items this way).
+                Ok(i) if i == items.len() => items.push(value),
+                _ => {}
+            },
             other => {
                 if !other.is_object() {
                     *other = Value::Object(Map::new());

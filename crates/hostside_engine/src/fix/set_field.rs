@@ -98,6 +98,9 @@ pub(super) fn set_field(
                 }
             }
             Segment::Index(index) => {
+                if node.as_seq().is_some_and(|items| items.len() == *index) && i + 1 == segments.len() {
+                    return append_item(text, node, value, style);
+                }
                 let child =
                     node.as_seq().and_then(|items| items.get(*index)).ok_or(format!("{path}: no item {index}"))?;
                 if !inside(child, node) {
@@ -143,7 +146,13 @@ fn at(text: &str, node: &Node) -> u8 {
 }
 
 fn is_flow(text: &str, node: &Node) -> bool {
-    matches!(node.kind, NodeKind::Map(_) | NodeKind::Seq(_)) && matches!(at(text, node), b'{' | b'[')
+    // A block collection's span starts at its first item, which may itself be `{…}` or `[…]`.
+    let first = match &node.kind {
+        NodeKind::Map(entries) => entries.first().map(|(key, _)| key.span.start),
+        NodeKind::Seq(items) => items.first().map(|item| item.span.start),
+        _ => return false,
+    };
+    matches!(at(text, node), b'{' | b'[') && first != Some(node.span.start)
 }
 
 fn is_block(text: &str, node: &Node) -> bool {
@@ -216,6 +225,23 @@ fn insert_entry(text: &str, map: &Node, name: &str, value: &Value, style: &Style
     };
     let line = format!("{lead}{}{}\n", " ".repeat(col), block_entry(name, value, col, &style));
     Ok(Edit { start: at, end: at, text: line })
+}
+
+/// Adds `value` after the last item of a non-empty sequence, in its style (a `- item` line at
+/// its dashes' column, or `, item` inside its brackets).
+fn append_item(text: &str, seq: &Node, value: &Value, style: &Style) -> Result<Edit, String> {
+    let last = seq.as_seq().and_then(|items| items.last()).ok_or("an empty sequence")?;
+    if is_flow(text, seq) {
+        let at = content_end(text, last);
+        return Ok(Edit { start: at, end: at, text: format!(", {}", flow(value, style)) });
+    }
+    let col = dash_column(text, seq).ok_or("a block sequence without dashes")?;
+    let end = content_end(text, seq);
+    let (at, lead) = match text[end..].find('\n') {
+        Some(i) => (end + i + 1, ""),
+        None => (text.len(), "\n"),
+    };
+    Ok(Edit { start: at, end: at, text: format!("{lead}{}- {}\n", " ".repeat(col), flow(value, style)) })
 }
 
 /// Replaces the value of `key` in `map` with `value`.
@@ -357,6 +383,19 @@ spec:
           image: busybox
       volumes: []
 ";
+
+    #[test]
+    fn sequences_grow_by_one_item_past_the_end() {
+        sets(&[
+            ("a:\n- x\n- y\nb: 1\n", "a[2]", json!("z"), "a:\n- x\n- y\n- z\nb: 1\n"),
+            ("a:\n  - {k: 1}\n", "a[1]", json!({"k": 2}), "a:\n  - {k: 1}\n  - {k: 2}\n"),
+            ("a: [x]\n", "a[1]", json!("z"), "a: [x, z]\n"),
+            ("a:\n- x # note\n", "a[1]", json!("z"), "a:\n- x # note\n- z\n"),
+            ("a:\n- [x]\n", "a[1]", json!(["z"]), "a:\n- [x]\n- [z]\n"),
+        ]);
+        assert!(refused("a: []\n", "a[0]", json!("x")).contains("empty"));
+        assert!(refused("a: [x]\n", "a[2]", json!("z")).contains("no item"));
+    }
 
     #[test]
     fn block_mappings_get_new_keys_at_their_indentation() {
