@@ -1,17 +1,28 @@
 //! What a report means at a glance: the summary line, the editor's markers, and what
 //! changed between two reports (workshop mode, when the user switches profile).
 
-use hostside_engine::report::{Finding, HostObject, Report, Severity};
+use hostside_engine::report::{Finding, HostObject, Report, Severity, Stage};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
-    let mut parts = vec![plural(s.host_objects, "host object"), format!("{} denied", s.denied)];
-    if s.errors > 0 {
-        parts.push(plural(s.errors, "error"));
+    let predicted = report.findings.iter().filter(|f| is_predicted_failure(f)).count();
+    let mut parts = vec![
+        plural(s.host_objects, "host object"),
+        format!("{} denied", s.denied),
+        plural(predicted, "predicted failure"),
+    ];
+    let other_errors = s.errors.saturating_sub(predicted);
+    if other_errors > 0 {
+        parts.push(plural(other_errors, "error"));
     }
     parts.push(plural(s.warnings, "warning"));
     parts.join(" · ")
+}
+
+/// A runtime prediction that the workload will not start or will crash.
+pub fn is_predicted_failure(finding: &Finding) -> bool {
+    finding.stage == Stage::Predict && finding.severity == Severity::Error
 }
 
 fn plural(n: usize, noun: &str) -> String {
@@ -123,7 +134,7 @@ mod tests {
     #[test]
     fn summary_markers_and_changes() {
         let relaxed = hostside_engine::check(&Settings::default().input(POD));
-        assert_eq!(summary_line(&relaxed), "2 host objects · 0 denied · 2 warnings");
+        assert_eq!(summary_line(&relaxed), "2 host objects · 0 denied · 0 predicted failures · 2 warnings");
         let markers = markers(&relaxed);
         assert!(markers.iter().any(|m| m.line == 8 && m.severity == Severity::Warning), "{markers:?}");
 

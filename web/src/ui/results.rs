@@ -3,7 +3,9 @@
 
 use crate::diff::{Change, diff_lines};
 use crate::outcome::{allowed, host_key, severity_name};
-use hostside_engine::report::{Event, EventType, Finding, HostObject, Report, StepVerdict, VirtualObject};
+use hostside_engine::report::{
+    Confidence, Event, EventType, Finding, HostObject, Report, Stage, StepVerdict, VirtualObject,
+};
 use hostside_engine::yaml::to_yaml;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -307,6 +309,16 @@ fn finding_item(props: &FindingsProps, index: usize, finding: &Finding) -> Html 
             </div>
         }
     });
+    // Runtime predictions say how sure they are (from the image knowledge base).
+    let predicted = (finding.stage == Stage::Predict).then(|| {
+        let confidence = match finding.confidence {
+            Some(Confidence::Verified) => " · verified",
+            Some(Confidence::Documented) => " · documented",
+            Some(Confidence::Inferred) => " · inferred",
+            None => "",
+        };
+        html! { <span class="badge info" data-testid="prediction">{ format!("at run time{confidence}") }</span> }
+    });
     let line = finding.location.as_ref().filter(|l| l.source == 0).map(|l| l.line.to_string());
     let on_click = line.is_some().then(|| {
         let on_focus = props.on_focus.clone();
@@ -317,6 +329,7 @@ fn finding_item(props: &FindingsProps, index: usize, finding: &Finding) -> Html 
             data-rule={finding.rule.to_string()} data-severity={severity} data-line={line} onclick={on_click}>
             <div class="finding-head">
                 <span class={classes!("badge", severity)}>{ severity }</span>
+                { predicted }
                 <code class="rule">{ finding.rule.to_string() }</code>
                 { location }
                 { object }
