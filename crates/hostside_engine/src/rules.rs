@@ -89,6 +89,8 @@ rules! {
         "kubelet volume ownership (fsGroup), Kubernetes 1.19-1.37 (image-facts.md §0.6)";
     PREDICT_REFUSES_ROOT = "predict/refuses-root", "The application exits when it runs as root (a pod forcing runAsUser 0).",
         "Elasticsearch bootstrap (image-facts.md §14)";
+    PREDICT_ROOT_OWNED_PATHS = "predict/root-owned-paths", "A non-root process cannot create the root-owned paths its image writes at start (nginx's temp paths).",
+        "nginx ngx_init_cycle (temp paths before listening sockets); image-facts.md §1; any runtime";
     SYNC_WARNING = "sync/warning", "vcluster syncs the object but records a SyncWarning event.",
         "vcluster pod syncer (translator.go, syncer.go)";
 }

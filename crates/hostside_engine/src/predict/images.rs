@@ -70,6 +70,10 @@ pub(crate) struct Image {
     pub data: Option<(&'static str, Failure)>,
     /// The application refuses to run as UID 0.
     pub refuses_root: Option<Failure>,
+    /// Its `writes` are owned by root and writable only by root, and the image creates them
+    /// at start, before it listens: a non-root UID fails there with these lines (about the
+    /// first of `writes`).
+    pub root_owned: Option<Failure>,
 }
 
 const BASE: Image = Image {
@@ -89,6 +93,7 @@ const BASE: Image = Image {
     read_only: None,
     data: None,
     refuses_root: None,
+    root_owned: None,
 };
 
 const fn data(
@@ -127,11 +132,20 @@ pub(crate) static IMAGES: &[Image] = &[
         name: "nginx",
         section: "image-facts.md §1",
         repositories: &["nginx"],
-        source: "nginxinc/docker-nginx@b430becb8f0f:mainline/debian/Dockerfile",
+        source: "nginxinc/docker-nginx@b430becb8f0f:mainline/debian/Dockerfile; docker-library/docs@c4a9ba41443:nginx/content.md",
         non_root_uid: Some(101),
         ports: &[80],
-        writes: &["/var/cache/nginx", "/run"],
+        // The temp paths' parent, then the pid file's directory (`/var/run/nginx.pid`; a
+        // symlink to /run in the image). Both root-owned 755 (nginx/docker-nginx#329).
+        writes: &["/var/cache/nginx", "/var/run"],
         bind: NGINX_BIND,
+        // nginx creates its temp paths (ngx_create_paths in ngx_init_cycle) before it opens
+        // its listening sockets: this comes before the :80 bind failure (image-facts.md §1).
+        root_owned: failure(
+            &[r#"nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (13: Permission denied)"#],
+            "image-facts.md §1 (reportportal/kubernetes#308, sclorg/nginx-container#208; /var/cache/nginx root-owned 755, nginx/docker-nginx#329)",
+            Documented,
+        ),
         read_only: failure(
             &[r#"[emerg] 1#1: mkdir() "/var/cache/nginx/proxy_temp" failed (30: Read-only file system)"#],
             "image-facts.md §0.10 (nginx/docker-nginx-unprivileged#17)",
@@ -760,10 +774,11 @@ mod tests {
             }
             let data = image.data.map(|(_, failure)| failure);
             let failures = [image.group0, image.root_chown, image.file_caps_failure, image.bind, image.read_only];
-            for failure in failures.into_iter().chain([data, image.refuses_root]).flatten() {
+            for failure in failures.into_iter().chain([data, image.refuses_root, image.root_owned]).flatten() {
                 assert!(!failure.lines.is_empty() && failure.source.contains("image-facts.md"), "{}", image.name);
             }
             assert_eq!(image.file_caps.is_empty(), image.file_caps_failure.is_none(), "{}", image.name);
+            assert!(image.root_owned.is_none() || !image.writes.is_empty(), "{}", image.name);
         }
     }
 

@@ -189,10 +189,20 @@ impl Subject<'_> {
     }
 }
 
-/// A mount at `mount` covers `path` (the same directory or one above it).
+/// A mount at `mount` covers `path` (the same directory or one above it). `/var/run` is a
+/// symlink to `/run` in the Debian and Alpine based images, and the runtime resolves a mount
+/// target inside the root filesystem, so either name covers the other (inferred).
 fn covers(mount: &str, path: &str) -> bool {
+    let under = |mount: &str, path: &str| mount.is_empty() || path == mount || path.starts_with(&format!("{mount}/"));
     let mount = mount.trim_end_matches('/');
-    mount.is_empty() || path == mount || path.starts_with(&format!("{mount}/"))
+    under(mount, path) || under(&var_run(mount), &var_run(path))
+}
+
+fn var_run(path: &str) -> String {
+    match path.strip_prefix("/var/run") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("/run{rest}"),
+        _ => path.to_string(),
+    }
 }
 
 /// Runs every rule on every container of every admitted host pod.
@@ -232,8 +242,13 @@ pub(crate) fn run(cluster: &mut Cluster) {
                     env,
                 };
                 let field = FieldPath::root().field("spec").field(list).index(source_index);
+                // Up to the first error: the container never starts, or exits there.
                 for prediction in rules::ALL.iter().filter_map(|rule| rule(&subject)) {
+                    let fatal = prediction.severity == Severity::Error;
                     findings.push((from, host.id, field.clone(), subject.name.to_string(), prediction));
+                    if fatal {
+                        break;
+                    }
                 }
             }
         }
@@ -447,7 +462,11 @@ mod tests {
         assert!(s.mounted("/var/cache/nginx/client_temp") && s.mounted("/var/cache") && !s.mounted("/var/cached"));
         assert_eq!(s.volume_at("/var/cache/nginx/x").and_then(|v| v.str_at("/name")), Some("b"));
         assert_eq!(s.volume_at("/var/cache/other").and_then(|v| v.str_at("/name")), Some("a"));
-        assert_eq!(s.unmounted_writes(), vec!["/run"]);
+        assert_eq!(s.unmounted_writes(), vec!["/var/run"]);
+        let pod = json!({"spec": {"containers": [{"volumeMounts": [{"name": "a", "mountPath": "/run"}]}]}});
+        assert!(
+            subject(&pod, "nginx").mounted("/var/run/nginx.pid") && !subject(&pod, "nginx").mounted("/var/running")
+        );
     }
 
     #[test]

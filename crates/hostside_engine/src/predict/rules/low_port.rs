@@ -2,7 +2,9 @@
 //! (image-facts.md §0.2). containerd 2.0+ sets `net.ipv4.ip_unprivileged_port_start=0` for
 //! CRI pods; containerd 1.6/1.7 (without `enable_unprivileged_ports`) and CRI-O keep the
 //! kernel's floor of 1024. A pod may lower it itself with that sysctl (safe since Kubernetes
-//! 1.22). Images with the capability as a file capability bind anyway (§0.3).
+//! 1.22). Images with the capability as a file capability bind anyway (§0.3). Runs last: for
+//! non-root nginx the temp paths' mkdir() (`predict/root-owned-paths`) fails first, and the
+//! stage keeps only a container's first error, so this shows once those paths are writable.
 //!
 //! Models: containerd 1.6/1.7, containerd 2.x, CRI-O; Kubernetes 1.22+ for the pod sysctl.
 

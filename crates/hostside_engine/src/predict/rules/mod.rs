@@ -1,5 +1,7 @@
 //! One prediction rule per file. Each is a function of one container of an admitted pod;
-//! the order here is the order the kubelet and the container meet the problems.
+//! the order here is the order the kubelet and the container meet the problems: the stage
+//! keeps a container's predictions up to its first error (a container that never starts or
+//! exits meets nothing after it; the fix's re-check shows the next one).
 
 mod file_capabilities;
 mod group_zero;
@@ -7,6 +9,7 @@ mod low_port;
 mod read_only_root;
 mod refuses_root;
 mod root_chown;
+mod root_owned_paths;
 mod run_as_non_root;
 mod volume_ownership;
 
@@ -20,6 +23,7 @@ pub(super) static ALL: &[Rule] = &[
     refuses_root::check,
     root_chown::check,
     read_only_root::check,
+    root_owned_paths::check,
     group_zero::check,
     volume_ownership::check,
     low_port::check,
