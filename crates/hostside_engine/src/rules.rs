@@ -75,6 +75,8 @@ rules! {
         "Hostside host profiles (docs/host-profile.md)";
     PREDICT_RUN_AS_NON_ROOT = "predict/run-as-non-root", "The kubelet refuses to start a container with runAsNonRoot whose image runs as root or as a named user.",
         "kubelet verifyRunAsNonRoot (Kubernetes 1.19-1.37); image USER from image-facts.md §0.1";
+    PREDICT_REGISTRY_MOVE = "predict/registry-move", "A versioned docker.io/bitnami image: Bitnami moved those tags to docker.io/bitnamilegacy, so the pull fails.",
+        "Bitnami catalog change of 2025-08-28 (image-facts.md §0.9); Docker Hub, any runtime";
     PREDICT_GROUP_ZERO = "predict/group-zero", "The image's writable paths belong to group 0 and the pod runs with another primary group.",
         "file permissions of Bitnami-style images (image-facts.md §0.5, §G); any runtime";
     PREDICT_LOW_PORT = "predict/low-port", "A non-root container binds a port below 1024 on a runtime that keeps the kernel's port floor.",

@@ -58,6 +58,8 @@ pub(crate) enum Remedy {
     PodSecurityContext(String, Value),
     /// Mount emptyDir volumes at these paths of the container.
     EmptyDirs(String, Vec<&'static str>),
+    /// Replace the container's image reference with this one.
+    Image(String, String),
 }
 
 impl Subject<'_> {
@@ -244,7 +246,9 @@ pub(crate) fn run(cluster: &mut Cluster) {
                 let field = FieldPath::root().field("spec").field(list).index(source_index);
                 // Up to the first error: the container never starts, or exits there.
                 for prediction in rules::ALL.iter().filter_map(|rule| rule(&subject)) {
-                    let fatal = prediction.severity == Severity::Error;
+                    // The pull failure's fix keeps the image: what follows it stays visible.
+                    let fatal = prediction.severity == Severity::Error
+                        && prediction.rule != crate::rules::PREDICT_REGISTRY_MOVE;
                     findings.push((from, host.id, field.clone(), subject.name.to_string(), prediction));
                     if fatal {
                         break;
@@ -274,6 +278,13 @@ pub(crate) fn run(cluster: &mut Cluster) {
                 let plan = container_plan(cluster, from, &field, &container, |sets, _| {
                     let locator = cluster.objects.get(from)?.locator.as_ref()?;
                     sets.push((locator.prefix.clone().field("spec").field("securityContext"), fields.clone()));
+                    Some(())
+                });
+                finding.fix_with(text, plan)
+            }
+            Remedy::Image(text, image) => {
+                let plan = container_plan(cluster, from, &field, &container, |sets, at| {
+                    sets.push((at.field("image"), json!(image)));
                     Some(())
                 });
                 finding.fix_with(text, plan)

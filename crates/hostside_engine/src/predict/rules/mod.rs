@@ -1,13 +1,15 @@
 //! One prediction rule per file. Each is a function of one container of an admitted pod;
 //! the order here is the order the kubelet and the container meet the problems: the stage
 //! keeps a container's predictions up to its first error (a container that never starts or
-//! exits meets nothing after it; the fix's re-check shows the next one).
+//! exits meets nothing after it; the fix's re-check shows the next one). The exception is
+//! `registry_move`, whose fix pulls the same image from elsewhere (see its header).
 
 mod file_capabilities;
 mod group_zero;
 mod low_port;
 mod read_only_root;
 mod refuses_root;
+mod registry_move;
 mod root_chown;
 mod root_owned_paths;
 mod run_as_non_root;
@@ -18,6 +20,8 @@ use super::{Prediction, Subject};
 pub(super) type Rule = fn(&Subject) -> Option<Prediction>;
 
 pub(super) static ALL: &[Rule] = &[
+    // The pull comes before everything; it does not end the chain (see its file).
+    registry_move::check,
     run_as_non_root::check,
     file_capabilities::check,
     refuses_root::check,
