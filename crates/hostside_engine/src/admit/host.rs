@@ -530,12 +530,9 @@ fn pod_security_step(
         config.defaults.iter().map(|(k, v)| (format!("pod-security.kubernetes.io/{k}"), v.clone())).collect();
     let (defaults, _) = pod_security::namespace_policy(&defaults_labels, &pod_security::NamespacePolicy::default());
     let (policy, _) = pod_security::namespace_policy(&env.namespace_labels(namespace), &defaults);
-    let metadata_pointer = template.trim_end_matches("/spec").to_string() + "/metadata";
-    let meta: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta =
-        run.object.pointer(&metadata_pointer).and_then(crate::parse::decode::decode_json).unwrap_or_default();
-    let Some(Some(spec)) =
-        run.object.pointer(&template).map(crate::parse::decode::decode_json::<k8s_openapi::api::core::v1::PodSpec>)
-    else {
+    // `template` points at the pod spec; its parent holds metadata and spec.
+    let pod_like = run.object.pointer(template.trim_end_matches("/spec"));
+    let Some((meta, spec)) = pod_like.and_then(crate::parse::decode::decode_pod_parts) else {
         return Ok(());
     };
     let build = pod_security::Build::for_kubernetes_minor(env.minor());

@@ -6,12 +6,11 @@
 use super::apiserver::{NamespaceState, implicit, stamp};
 use crate::admit::{limit_ranger, pod_security, resource_quota};
 use crate::cluster::{Cluster, is_live};
-use crate::parse::decode::decode_json;
+use crate::parse::decode::decode_pod_parts;
 use crate::path::FieldPath;
 use crate::report::{Finding, Severity, Stage};
 use crate::rules;
 use crate::value::ValueExt;
-use k8s_openapi::api::core::v1::PodSpec;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -335,13 +334,7 @@ fn pod_security(
         return Ok(());
     }
     let (policy, _) = pod_security::namespace_policy(&labels, &pod_security::NamespacePolicy::default());
-    let pod_like = if template.is_empty() {
-        cluster.objects[id].object.clone()
-    } else {
-        cluster.objects[id].object.pointer(template).cloned().unwrap_or_default()
-    };
-    let metadata = pod_like.get("metadata").and_then(decode_json).unwrap_or_default();
-    let Some(Some(spec)) = pod_like.get("spec").map(decode_json::<PodSpec>) else {
+    let Some((metadata, spec)) = cluster.objects[id].object.pointer(template).and_then(decode_pod_parts) else {
         return Ok(());
     };
     let build = pod_security::Build::for_kubernetes_minor(cluster.version.kubernetes_minor());
@@ -352,7 +345,7 @@ fn pod_security(
             let denial = crate::fix::pod_security::Denial {
                 level: policy.enforce.level,
                 failures: enforce,
-                spec: pod_like.get("spec").cloned().unwrap_or_default(),
+                spec: cluster.objects[id].object.get("spec").cloned().unwrap_or_default(),
                 by: crate::fix::pod_security::Enforcer::VirtualCluster,
             };
             let (description, plan) = crate::fix::pod_security::fix(cluster, id, 0, &denial);

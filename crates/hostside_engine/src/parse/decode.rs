@@ -9,6 +9,8 @@
 use crate::path::{FieldPath, Segment};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -53,6 +55,14 @@ pub struct DecodeError {
 /// type's decoder instead of two (serde_json's `Value` would instantiate its own).
 pub fn decode_json<T: DeserializeOwned>(value: &Value) -> Option<T> {
     decode(&Node::from_json(value)).0.ok()
+}
+
+/// The metadata (default when absent) and spec of a pod or pod template, for the Pod
+/// Security checks; `None` without a readable spec.
+pub fn decode_pod_parts(pod_like: &Value) -> Option<(ObjectMeta, PodSpec)> {
+    let metadata = pod_like.get("metadata").and_then(decode_json).unwrap_or_default();
+    let spec = decode_json(pod_like.get("spec")?)?;
+    Some((metadata, spec))
 }
 
 pub fn decode<T: DeserializeOwned>(node: &Node) -> (Result<T, DecodeError>, Vec<FieldWarning>) {
