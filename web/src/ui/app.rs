@@ -51,6 +51,8 @@ pub enum Msg {
     FocusLine(u32),
     ShowAll,
     CopyLink,
+    /// From an embed: the same state in a full playground tab.
+    OpenInPlayground,
     ToggleTheme,
     KeepCurrent,
     RestoreSaved,
@@ -330,6 +332,14 @@ impl Component for App {
                 self.share = Some(ShareLink { url });
                 true
             }
+            Msg::OpenInPlayground => {
+                // Encoded on click, not on every render of the embed's header.
+                let url = browser::url_with_fragment(&share::encode(&self.state())).replace("embed=1", "embed=0");
+                if let Some(window) = web_sys::window() {
+                    let _ = window.open_with_url_and_target(&url, "_blank");
+                }
+                false
+            }
             Msg::ToggleTheme => {
                 self.theme = self.theme.other();
                 browser::apply_theme(self.theme, true);
@@ -549,18 +559,12 @@ impl App {
 
     fn view_header(&self, link: &html::Scope<Self>) -> Html {
         if self.embed {
-            // Built on click: encoding a large text on every render would stall the page.
-            let state = self.state();
-            let open = Callback::from(move |_| {
-                let url = browser::url_with_fragment(&share::encode(&state)).replace("embed=1", "embed=0");
-                if let Some(window) = web_sys::window() {
-                    let _ = window.open_with_url_and_target(&url, "_blank");
-                }
-            });
             return html! {
                 <header class="topbar compact">
                     <strong>{ "Hostside" }</strong>
-                    <button type="button" class="link" onclick={open}>{ "Open in the playground ↗" }</button>
+                    <button type="button" class="link" onclick={link.callback(|_| Msg::OpenInPlayground)}>
+                        { "Open in the playground ↗" }
+                    </button>
                 </header>
             };
         }

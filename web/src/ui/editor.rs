@@ -157,9 +157,9 @@ impl Component for Editor {
         }
         let props = ctx.props();
         if self.revision != Some(props.revision) {
+            // `changed` already counted the new text's lines for this render.
             self.revision = Some(props.revision);
             area.set_value(&props.text);
-            self.lines = line_count(&props.text);
         }
         if let Some(h) = props.highlight
             && self.highlight != Some(h.token)

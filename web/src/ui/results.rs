@@ -68,6 +68,10 @@ fn verdict_badge(host: &HostObject) -> Html {
     }
 }
 
+fn list_limit(show_all: bool) -> usize {
+    if show_all { usize::MAX } else { LIST_LIMIT }
+}
+
 fn more_note(total: usize, shown: usize, on_show_all: &Callback<()>) -> Html {
     if total <= shown {
         return html! {};
@@ -96,7 +100,7 @@ pub fn host_objects_pane(props: &HostObjectsProps) -> Html {
     if report.host_objects.is_empty() {
         return html! { <p class="empty">{ "No host objects: nothing in the input reaches the host." }</p> };
     }
-    let limit = if props.show_all { usize::MAX } else { LIST_LIMIT };
+    let limit = list_limit(props.show_all);
     let selected = props.selected.filter(|i| *i < report.host_objects.len()).unwrap_or(0);
     let rows = report.host_objects.iter().take(limit).enumerate().map(|(index, host)| {
         let on_select = props.on_select.clone();
@@ -191,7 +195,7 @@ pub fn verdicts_pane(props: &VerdictsProps) -> Html {
     if checked.is_empty() {
         return html! { <p class="empty">{ "No verdicts: pick a host profile in the settings to run the host's admission." }</p> };
     }
-    let limit = if props.show_all { usize::MAX } else { LIST_LIMIT };
+    let limit = list_limit(props.show_all);
     let items = checked.iter().take(limit).map(|host| {
         let Some(admission) = &host.admission else { return html! {} };
         let steps = admission.steps.iter().map(|step| {
@@ -243,7 +247,7 @@ pub fn findings_pane(props: &FindingsProps) -> Html {
     // Most severe first, then in input order.
     let mut order: Vec<usize> = (0..report.findings.len()).collect();
     order.sort_by_key(|i| std::cmp::Reverse(report.findings[*i].severity));
-    let limit = if props.show_all { usize::MAX } else { LIST_LIMIT };
+    let limit = list_limit(props.show_all);
     let items = order.iter().take(limit).map(|index| finding_item(props, *index, &report.findings[*index]));
     html! {
         <div>

@@ -74,10 +74,6 @@ impl EngineWorker {
             }
             dispatch(&self.inner, &mut inner);
         }
-        self.emit(events);
-    }
-
-    fn emit(&self, events: Vec<WorkerEvent>) {
         emit(&self.inner, events);
     }
 }
